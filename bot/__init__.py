@@ -1,0 +1,1 @@
+"""Domain logic of the tenant assistant: plain Python, testable without Rasa running."""

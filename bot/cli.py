@@ -1,0 +1,162 @@
+"""`python -m bot <command>`: the project's command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+DEFAULT_HELDOUT = PROJECT_DIR / "tests" / "nlu" / "heldout.yml"
+
+
+def _settings():
+    from bot.settings import load_settings
+
+    return load_settings(PROJECT_DIR / ".env")
+
+
+def _models_dir(settings) -> Path:
+    return (PROJECT_DIR / settings.models_dir).resolve()
+
+
+def _quiet_libraries() -> None:
+    from bot.runner import quiet_library_env
+
+    for name, value in quiet_library_env().items():
+        os.environ.setdefault(name, value)
+    logging.basicConfig(level=logging.WARNING)
+    for name in ("rasa", "tensorflow", "absl"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def _model_or_exit(path: str | None, settings) -> Path:
+    from bot.training import latest_model
+
+    model = Path(path) if path else latest_model(_models_dir(settings))
+    if model is None or not model.exists():
+        sys.exit("No trained model found in models/: run `make train` first.")
+    return model
+
+
+def cmd_classify(args: argparse.Namespace) -> int:
+    """Classify messages from standard input, one JSON object per line on standard output."""
+    _quiet_libraries()
+    from bot.nlu.classify import Classifier, classify_lines
+
+    classifier = Classifier(_model_or_exit(args.model, _settings()))
+    try:
+        for result in classify_lines(classifier, sys.stdin):
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+    finally:
+        classifier.close()
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """Train the model when data, domain or config changed (or always with --force)."""
+    from bot.training import train
+
+    settings = _settings()
+    os.chdir(PROJECT_DIR)
+    train(PROJECT_DIR, _models_dir(settings), force=args.force)
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Evaluate the latest model on the held-out set and enforce the macro-F1 gate."""
+    _quiet_libraries()
+    from bot.nlu.classify import Classifier
+    from bot.nlu.evaluation import evaluate, format_report, load_labelled
+
+    settings = _settings()
+    classifier = Classifier(_model_or_exit(args.model, settings))
+    messages = load_labelled(Path(args.data))
+    report = evaluate(messages, lambda text: classifier.classify(text).intent)
+    classifier.close()
+    print(f"Held-out evaluation of {classifier.model_path.name} on {len(messages)} messages\n")
+    print(format_report(report))
+    if args.report:
+        Path(args.report).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.report).write_text(json.dumps(report.__dict__, indent=2, ensure_ascii=False))
+    if args.min_macro_f1 is not None and report.category_macro_f1 < args.min_macro_f1:
+        print(
+            f"\nFAILED: category macro-F1 {report.category_macro_f1:.3f} "
+            f"is below the gate of {args.min_macro_f1:.3f}"
+        )
+        return 1
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Validate domain, NLU data, stories and config with Rasa; any warning fails."""
+    from bot.validation import validate
+
+    return validate(PROJECT_DIR)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Start the local stack (action server and Rasa) until Ctrl-C."""
+    from bot.runner import Supervisor, stack_services
+
+    settings = _settings()
+    os.chdir(PROJECT_DIR)
+    (PROJECT_DIR / settings.var_dir).mkdir(parents=True, exist_ok=True)
+    model = _model_or_exit(None, settings)
+    return Supervisor(stack_services(settings, model), PROJECT_DIR).run_until_stopped()
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """Chat with the running stack from the terminal."""
+    from bot.chat import chat
+
+    chat(args.url or _settings().rasa_url)
+    return 0
+
+
+def cmd_init_env(args: argparse.Namespace) -> int:
+    """Create `.env` from `.env.example` with generated secrets, if it does not exist."""
+    from bot.envfile import init_env
+
+    if init_env(PROJECT_DIR):
+        print("Created .env with a generated RASA_AUTH_TOKEN.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    classify = commands.add_parser("classify", help=cmd_classify.__doc__)
+    classify.add_argument("--model", help="model archive (default: the latest in models/)")
+    classify.set_defaults(handler=cmd_classify)
+
+    train = commands.add_parser("train", help=cmd_train.__doc__)
+    train.add_argument("--force", action="store_true", help="train even if nothing changed")
+    train.set_defaults(handler=cmd_train)
+
+    evaluate = commands.add_parser("evaluate", help=cmd_evaluate.__doc__)
+    evaluate.add_argument("--data", default=str(DEFAULT_HELDOUT))
+    evaluate.add_argument("--model", help="model archive (default: the latest in models/)")
+    evaluate.add_argument("--min-macro-f1", type=float, help="fail below this category macro-F1")
+    evaluate.add_argument("--report", help="also write the report as JSON to this file")
+    evaluate.set_defaults(handler=cmd_evaluate)
+
+    commands.add_parser("validate", help=cmd_validate.__doc__).set_defaults(handler=cmd_validate)
+    commands.add_parser("run", help=cmd_run.__doc__).set_defaults(handler=cmd_run)
+
+    chat = commands.add_parser("chat", help=cmd_chat.__doc__)
+    chat.add_argument("--url", help="Rasa server URL (default: from settings)")
+    chat.set_defaults(handler=cmd_chat)
+
+    commands.add_parser("init-env", help=cmd_init_env.__doc__).set_defaults(handler=cmd_init_env)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.handler(args)

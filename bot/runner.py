@@ -1,0 +1,166 @@
+"""Start the whole local stack, wait until it answers, and stop every process on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.settings import Settings
+
+STOP_TIMEOUT_SECONDS = 20
+READY_TIMEOUT_SECONDS = 180
+
+
+@dataclass
+class Service:
+    """One process of the stack and the URL that says it is ready."""
+
+    name: str
+    command: list[str]
+    health_url: str
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def quiet_library_env() -> dict[str, str]:
+    """Environment that silences TensorFlow's and SQLAlchemy's start-up noise and telemetry."""
+    return {
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def rasa_env(settings: Settings) -> dict[str, str]:
+    """The variables that endpoints.yml refers to as ${...}."""
+    return {
+        "ACTION_ENDPOINT_URL": settings.action_endpoint_url,
+        "RASA_TRACKER_DB": settings.tracker_store_db,
+    }
+
+
+def stack_services(settings: Settings, model: Path) -> list[Service]:
+    """The processes `make run` starts: the action server and the Rasa server."""
+    python = sys.executable
+    actions = Service(
+        name="actions",
+        command=[python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
+        health_url=f"http://{settings.host}:{settings.action_port}/health",
+        env={"SANIC_HOST": settings.host},
+    )
+    rasa = Service(
+        name="rasa",
+        command=[
+            python,
+            "-m",
+            "rasa",
+            "run",
+            "--model",
+            str(model),
+            "--enable-api",
+            "--auth-token",
+            settings.rasa_auth_token.get_secret_value(),
+            "--interface",
+            settings.host,
+            "--port",
+            str(settings.rasa_port),
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            "endpoints.yml",
+        ],
+        health_url=f"{settings.rasa_url}/",
+        env=rasa_env(settings),
+    )
+    return [actions, rasa]
+
+
+def is_ready(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+class Supervisor:
+    """Runs services as child processes and stops all of them together."""
+
+    def __init__(self, services: list[Service], project_dir: Path) -> None:
+        self.services = services
+        self.project_dir = project_dir
+        self.processes: dict[str, subprocess.Popen] = {}
+        self._stopping = False
+
+    def start(self) -> None:
+        for service in self.services:
+            env = {**os.environ, **quiet_library_env(), **service.env}
+            # Own session: a Ctrl-C reaches only the supervisor, which stops children in order.
+            self.processes[service.name] = subprocess.Popen(
+                service.command, cwd=self.project_dir, env=env, start_new_session=True
+            )
+            print(f"[run] started {service.name} (pid {self.processes[service.name].pid})", flush=True)
+
+    def wait_until_ready(self, timeout: float = READY_TIMEOUT_SECONDS) -> bool:
+        """Poll each health URL until all answer; False when one died or time ran out."""
+        deadline = time.monotonic() + timeout
+        pending = list(self.services)
+        while pending and time.monotonic() < deadline and not self._stopping:
+            if self.exited():
+                return False
+            pending = [s for s in pending if not is_ready(s.health_url)]
+            if pending:
+                time.sleep(0.5)
+        return not pending
+
+    def exited(self) -> list[str]:
+        """Names of services whose process has ended."""
+        return [name for name, process in self.processes.items() if process.poll() is not None]
+
+    def stop(self) -> None:
+        """SIGTERM every child, wait, then SIGKILL whatever is left."""
+        self._stopping = True
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+    def request_stop(self, signum: int, frame: object) -> None:
+        self._stopping = True
+
+    def run_until_stopped(self) -> int:
+        """Start, report readiness, supervise; exit code 0 on Ctrl-C, 1 if a service died."""
+        signal.signal(signal.SIGINT, self.request_stop)
+        signal.signal(signal.SIGTERM, self.request_stop)
+        self.start()
+        try:
+            if self.wait_until_ready():
+                print(
+                    "[run] ready: " + ", ".join(f"{s.name} {s.health_url}" for s in self.services), flush=True
+                )
+            elif not self._stopping and not self.exited():
+                print(f"[run] not all services answered within {READY_TIMEOUT_SECONDS} s", flush=True)
+            while not self._stopping:
+                died = self.exited()
+                if died:
+                    print(f"[run] {', '.join(died)} stopped unexpectedly; stopping the stack", flush=True)
+                    return 1
+                time.sleep(0.5)
+            print("[run] stopping", flush=True)
+            return 0
+        finally:
+            self.stop()
+            print("[run] all processes stopped", flush=True)

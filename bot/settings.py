@@ -1,0 +1,60 @@
+"""One typed settings object, read from the environment and `.env`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseSettings, SecretStr, validator
+
+PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "token", "test"}
+MIN_SECRET_LENGTH = 16
+
+
+class Settings(BaseSettings):
+    """Configuration of every process of the stack; see `.env.example` for each field."""
+
+    environment: Literal["development", "test", "production"] = "development"
+    host: str = "127.0.0.1"
+    rasa_port: int = 5005
+    action_port: int = 5055
+    web_port: int = 8000
+    rasa_auth_token: SecretStr = SecretStr("change-me")
+    models_dir: Path = Path("models")
+    var_dir: Path = Path("var")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    class Config:
+        env_file = ".env"
+        env_file_encoding = "utf-8"
+
+    @validator("rasa_auth_token")
+    def _refuse_placeholder_outside_development(cls, token: SecretStr, values: dict) -> SecretStr:
+        """Refuse a placeholder or short token unless this is a development machine."""
+        if values.get("environment") == "development":
+            return token
+        secret = token.get_secret_value()
+        if secret.lower() in PLACEHOLDER_SECRETS or len(secret) < MIN_SECRET_LENGTH:
+            raise ValueError(
+                f"RASA_AUTH_TOKEN must be a real secret of at least {MIN_SECRET_LENGTH} "
+                "characters outside development (run `python -m bot init-env`)"
+            )
+        return token
+
+    @property
+    def tracker_store_db(self) -> str:
+        """The SQLite file of Rasa's tracker store in the embedded profile."""
+        return str(self.var_dir / "rasa_tracker.db")
+
+    @property
+    def action_endpoint_url(self) -> str:
+        return f"http://{self.host}:{self.action_port}/webhook"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+
+def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> Settings:
+    """Build the settings from the environment, an optional `.env` file and overrides."""
+    return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]

@@ -1,0 +1,141 @@
+"""Start the real stack as `make run` does, talk to it, and stop it with Ctrl-C."""
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import psutil
+import pytest
+
+from tests.conftest import PROJECT_DIR
+
+READY_TIMEOUT = 240
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Stack:
+    def __init__(self, process, rasa_url, token, var_dir):
+        self.process = process
+        self.rasa_url = rasa_url
+        self.token = token
+        self.var_dir = var_dir
+        self.output: list[str] = []
+        self.ready = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.output.append(line)
+            if line.startswith("[run] ready"):
+                self.ready.set()
+
+    def child_pids(self):
+        return [int(m) for line in self.output for m in re.findall(r"\(pid (\d+)\)", line)]
+
+    def post(self, sender, message):
+        request = urllib.request.Request(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            data=json.dumps({"sender": sender, "message": message}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+
+@pytest.fixture(scope="module")
+def stack(trained_model, tmp_path_factory):
+    rasa_port, action_port = _free_port(), _free_port()
+    token = "test-token-" + os.urandom(8).hex()
+    var_dir = tmp_path_factory.mktemp("var")
+    env = {
+        **os.environ,
+        "ENVIRONMENT": "test",
+        "RASA_PORT": str(rasa_port),
+        "ACTION_PORT": str(action_port),
+        "RASA_AUTH_TOKEN": token,
+        "VAR_DIR": str(var_dir),
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=PROJECT_DIR,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    stack = Stack(process, f"http://127.0.0.1:{rasa_port}", token, var_dir)
+    if not stack.ready.wait(READY_TIMEOUT):
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail("stack did not become ready:\n" + "".join(stack.output[-40:]))
+    yield stack
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        for pid in stack.child_pids():
+            if psutil.pid_exists(pid):
+                os.killpg(pid, signal.SIGKILL)
+
+
+def test_rest_webhook_answers_a_dutch_message(stack):
+    started = time.perf_counter()
+    replies = stack.post("tenant-1", "Hallo, mijn kraan in de keuken lekt")
+    print(f"first reply after {time.perf_counter() - started:.3f} s")
+    assert replies and all(reply["recipient_id"] == "tenant-1" for reply in replies)
+    assert any(reply.get("text") for reply in replies)
+
+
+def test_custom_actions_run_on_the_action_server(stack):
+    # An intent sent directly skips the NLU model. Only action_register_category, on the
+    # action server, sets the slots that the rules and the summary response depend on.
+    replies = stack.post("tenant-2", '/report_repair{"object": "tap", "problem": "leak"}')
+    assert any("lekkage bij de kraan" in reply.get("text", "") for reply in replies)
+    replies = stack.post("tenant-2b", "/report_nuisance")
+    assert any("overlast" in reply.get("text", "") for reply in replies)
+    url = f"{stack.rasa_url}/conversations/tenant-2b/tracker?token={stack.token}"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        assert json.loads(response.read())["slots"]["category"] == "nuisance"
+
+
+def test_http_api_requires_the_token(stack):
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{stack.rasa_url}/status", timeout=10)
+    assert refused.value.code == 401
+    with urllib.request.urlopen(f"{stack.rasa_url}/status?token={stack.token}", timeout=10) as ok:
+        assert ok.status == 200
+
+
+def test_conversations_are_stored_in_the_sqlite_tracker_store(stack):
+    stack.post("tenant-3", "/greet")
+    url = f"{stack.rasa_url}/conversations/tenant-3/tracker?token={stack.token}"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        tracker = json.loads(response.read())
+    assert any(event.get("event") == "user" for event in tracker["events"])
+    assert (stack.var_dir / "rasa_tracker.db").stat().st_size > 0
+
+
+def test_the_token_does_not_appear_in_the_output(stack):
+    assert stack.token not in "".join(stack.output)
+
+
+def test_ctrl_c_stops_every_process(stack):
+    children = stack.child_pids()
+    assert len(children) == 2
+    os.kill(stack.process.pid, signal.SIGINT)
+    assert stack.process.wait(timeout=60) == 0
+    deadline = time.monotonic() + 10
+    while any(psutil.pid_exists(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(psutil.pid_exists(pid) for pid in children)

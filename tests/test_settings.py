@@ -1,0 +1,54 @@
+import pytest
+from pydantic import ValidationError
+
+from bot.settings import load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch):
+    for name in ("ENVIRONMENT", "RASA_AUTH_TOKEN", "RASA_PORT", "HOST"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_defaults_run_locally_without_any_file():
+    settings = load_settings(env_file=None)
+    assert settings.environment == "development"
+    assert (settings.host, settings.rasa_port, settings.action_port, settings.web_port) == (
+        "127.0.0.1",
+        5005,
+        5055,
+        8000,
+    )
+    assert settings.action_endpoint_url == "http://127.0.0.1:5055/webhook"
+
+
+def test_values_come_from_the_env_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("RASA_PORT=6005\nRASA_AUTH_TOKEN=from-the-file-0123456789\n")
+    settings = load_settings(env_file=env_file)
+    assert settings.rasa_port == 6005
+    assert settings.rasa_auth_token.get_secret_value() == "from-the-file-0123456789"
+
+
+def test_environment_variables_win_over_the_env_file(tmp_path, monkeypatch):
+    env_file = tmp_path / ".env"
+    env_file.write_text("RASA_PORT=6005\n")
+    monkeypatch.setenv("RASA_PORT", "7005")
+    assert load_settings(env_file=env_file).rasa_port == 7005
+
+
+@pytest.mark.parametrize("token", ["change-me", "", "short"])
+def test_production_refuses_placeholder_or_short_tokens(token):
+    with pytest.raises(ValidationError, match="RASA_AUTH_TOKEN"):
+        load_settings(env_file=None, environment="production", rasa_auth_token=token)
+
+
+def test_production_accepts_a_real_token():
+    settings = load_settings(env_file=None, environment="production", rasa_auth_token="x" * 40)
+    assert settings.rasa_auth_token.get_secret_value() == "x" * 40
+
+
+def test_the_token_never_shows_in_the_settings_repr():
+    settings = load_settings(env_file=None, rasa_auth_token="very-secret-token-value")
+    assert "very-secret-token-value" not in repr(settings)
+    assert "very-secret-token-value" not in str(settings.dict())
