@@ -1,0 +1,1 @@
+"""NLU: our Rasa components and the classification service used by the CLI."""
