@@ -39,10 +39,11 @@ def quiet_library_env() -> dict[str, str]:
 
 
 def rasa_env(settings: Settings) -> dict[str, str]:
-    """The variables that endpoints.yml refers to as ${...}."""
+    """The variables that endpoints.yml refers to as ${...}, and the API token (bot/rasa_server.py)."""
     return {
         "ACTION_ENDPOINT_URL": settings.action_endpoint_url,
         "RASA_TRACKER_DB": settings.tracker_store_db,
+        "RASA_AUTH_TOKEN": settings.rasa_auth_token.get_secret_value(),
     }
 
 
@@ -60,13 +61,10 @@ def stack_services(settings: Settings, model: Path) -> list[Service]:
         command=[
             python,
             "-m",
-            "rasa",
-            "run",
+            "bot.rasa_server",
             "--model",
             str(model),
             "--enable-api",
-            "--auth-token",
-            settings.rasa_auth_token.get_secret_value(),
             "--interface",
             settings.host,
             "--port",

@@ -126,8 +126,10 @@ def test_conversations_are_stored_in_the_sqlite_tracker_store(stack):
     assert (stack.var_dir / "rasa_tracker.db").stat().st_size > 0
 
 
-def test_the_token_does_not_appear_in_the_output(stack):
+def test_the_token_appears_neither_in_the_output_nor_in_the_process_list(stack):
     assert stack.token not in "".join(stack.output)
+    for pid in stack.child_pids():
+        assert stack.token not in " ".join(psutil.Process(pid).cmdline())
 
 
 def test_ctrl_c_stops_every_process(stack):

@@ -1,0 +1,22 @@
+import pytest
+
+from bot.rasa_server import rasa_argv
+from bot.runner import stack_services
+from bot.settings import load_settings
+
+
+def test_the_token_comes_from_the_environment_not_the_command_line():
+    argv = rasa_argv(["--enable-api", "--port", "5005"], {"RASA_AUTH_TOKEN": "s3cret-token-value"})
+    assert argv == ["rasa", "run", "--enable-api", "--port", "5005", "--auth-token", "s3cret-token-value"]
+
+
+def test_without_a_token_the_server_refuses_to_start():
+    with pytest.raises(SystemExit, match="RASA_AUTH_TOKEN"):
+        rasa_argv(["--enable-api"], {})
+
+
+def test_the_supervisor_passes_the_token_only_in_the_environment(tmp_path):
+    settings = load_settings(env_file=None, rasa_auth_token="a-long-enough-test-token")
+    rasa = next(s for s in stack_services(settings, tmp_path / "model.tar.gz") if s.name == "rasa")
+    assert "a-long-enough-test-token" not in " ".join(rasa.command)
+    assert rasa.env["RASA_AUTH_TOKEN"] == "a-long-enough-test-token"
