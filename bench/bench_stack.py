@@ -1,0 +1,104 @@
+"""Stack benchmark: start-up time, reply latency at the REST webhook, and memory.
+
+Starts the same processes as `make run` (on free ports, with a throw-away tracker
+store), sends Dutch messages one at a time as new and ongoing conversations, and prints
+the time until the stack is ready, the first reply, p50/p95/max reply latency and the
+resident memory of each process. Run with `make bench-stack`.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import statistics
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import psutil
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT_DIR))
+
+MESSAGES = [
+    "Hallo, mijn kraan in de keuken lekt",
+    "de buren hebben elke nacht feest tot 4 uur",
+    "ik kan de huur deze maand niet betalen, mijn uitkering is te laat",
+    "wanneer gaat de huur omhoog?",
+    "hoe staat het met mijn melding van vorige week",
+    "de cv doet het niet en het is ijskoud 🥶",
+    "ja klopt",
+    "dank u wel!",
+]
+ROUNDS = 6
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def post(url: str, sender: str, message: str) -> float:
+    """Send one message to the REST channel; the seconds until the whole reply arrived."""
+    request = urllib.request.Request(
+        url,
+        data=json.dumps({"sender": sender, "message": message}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        json.loads(response.read())
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    from bot.runner import Supervisor, stack_services
+    from bot.settings import load_settings
+    from bot.training import latest_model
+
+    model = latest_model(PROJECT_DIR / "models")
+    if model is None:
+        sys.exit("no trained model: run `make model` first")
+    var_dir = Path(tempfile.mkdtemp(prefix="bench-stack-"))
+    settings = load_settings(
+        env_file=None,
+        rasa_port=free_port(),
+        action_port=free_port(),
+        var_dir=str(var_dir),
+        rasa_auth_token="bench-" + "x" * 24,
+    )
+    supervisor = Supervisor(stack_services(settings, model), PROJECT_DIR)
+    started = time.perf_counter()
+    supervisor.start()
+    try:
+        if not supervisor.wait_until_ready():
+            sys.exit("the stack did not become ready")
+        ready_s = time.perf_counter() - started
+        url = f"{settings.rasa_url}/webhooks/rest/webhook"
+        first_reply_s = post(url, "bench-first", MESSAGES[0])
+        latencies = [
+            post(url, f"bench-{round_}", message) for round_ in range(ROUNDS) for message in MESSAGES
+        ]
+        memory = {
+            name: psutil.Process(process.pid).memory_info().rss / 2**20
+            for name, process in supervisor.processes.items()
+        }
+    finally:
+        supervisor.stop()
+    latencies.sort()
+    print(f"model: {model.name}")
+    print(f"ready after start:          {ready_s:6.1f} s")
+    print(f"first reply once ready:     {1000 * first_reply_s:6.0f} ms")
+    print(
+        f"reply latency ({len(latencies)} messages): p50 {1000 * statistics.median(latencies):.0f} ms, "
+        f"p95 {1000 * latencies[int(0.95 * len(latencies))]:.0f} ms, max {1000 * latencies[-1]:.0f} ms"
+    )
+    for name, mib in memory.items():
+        print(f"memory {name:<8}            {mib:6.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
