@@ -32,6 +32,11 @@ def _quiet_libraries() -> None:
     logging.basicConfig(level=logging.WARNING)
     for name in ("rasa", "tensorflow", "absl"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    # Rasa 3.6 also logs through structlog, which writes every debug line to standard
+    # output until configured: route it through `logging` (standard error) instead.
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)
 
 
 def _model_or_exit(path: str | None, settings) -> Path:
