@@ -6,8 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 RASA := $(PY) -m rasa
 INSTALLED := $(VENV)/.installed
-# The held-out gate: the build fails when the category macro-F1 on tests/nlu/ drops below this.
-NLU_MIN_MACRO_F1 ?= 0.90
+# The held-out gate: the build fails when the category macro-F1 on either held-out set in
+# tests/nlu/ drops below this. A regression floor under the measured figures (README), not a target.
+NLU_MIN_MACRO_F1 ?= 0.92
 
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1

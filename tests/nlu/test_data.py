@@ -41,9 +41,18 @@ def training():
     return load_data(str(PROJECT_DIR / "data" / "nlu"))
 
 
-@pytest.fixture(scope="module")
-def heldout():
-    return load_data(str(PROJECT_DIR / "tests" / "nlu" / "heldout.yml"))
+@pytest.fixture(scope="module", params=["heldout.yml", "heldout_fresh.yml"])
+def heldout(request):
+    return load_data(str(PROJECT_DIR / "tests" / "nlu" / request.param))
+
+
+def test_the_two_heldout_sets_do_not_overlap():
+    first, fresh = (
+        load_data(str(PROJECT_DIR / "tests" / "nlu" / name)) for name in ("heldout.yml", "heldout_fresh.yml")
+    )
+    assert {normalise(e.get("text")) for e in first.training_examples}.isdisjoint(
+        normalise(e.get("text")) for e in fresh.training_examples
+    )
 
 
 def _full_intent(example):
