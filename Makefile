@@ -43,9 +43,9 @@ chat: setup ## Chat with the running stack from the terminal
 test: model ## Run every check: lint, data validation, unit tests, held-out NLU gate, test stories
 	$(MAKE) --no-print-directory lint validate unit eval-nlu test-stories
 
-lint: setup ## Ruff lint and format check over bot/, actions/, tests/ and bench/
-	$(PY) -m ruff check bot actions tests bench
-	$(PY) -m ruff format --check bot actions tests bench
+lint: setup ## Ruff lint and format check over bot/, actions/, tests/, bench/ and migrations/
+	$(PY) -m ruff check bot actions tests bench migrations
+	$(PY) -m ruff format --check bot actions tests bench migrations
 
 validate: setup ## rasa data validate on domain, NLU data, stories and config; any warning fails
 	$(PY) -m bot validate

@@ -119,6 +119,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     os.chdir(PROJECT_DIR)
     (PROJECT_DIR / settings.var_dir).mkdir(parents=True, exist_ok=True)
     model = _model_or_exit(None, settings)
+    print(f"[run] app data: {_prepare_database(settings.database_url)}", flush=True)
     return Supervisor(stack_services(settings, model), PROJECT_DIR).run_until_stopped()
 
 
@@ -137,6 +138,127 @@ def cmd_init_env(args: argparse.Namespace) -> int:
     if init_env(PROJECT_DIR):
         print("Created .env with a generated RASA_AUTH_TOKEN.")
     return 0
+
+
+def _shown_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    """Migrate the app database (DATABASE_URL) to the latest schema."""
+    from bot.db import migrate
+
+    url = _settings().database_url
+    migrate(url)
+    print(f"Database {_shown_url(url)} is at the latest schema.")
+    return 0
+
+
+def _prepare_database(url: str) -> str:
+    """Migrate the app database and add the demo corporation's data if missing."""
+    from bot.db import create_engine_from_url, migrate, session_factory, transaction
+    from bot.demo import load_demo
+
+    migrate(url)
+    engine = create_engine_from_url(url)
+    try:
+        with transaction(session_factory(engine)) as session:
+            return str(load_demo(session))
+    finally:
+        engine.dispose()
+
+
+def cmd_load_demo(args: argparse.Namespace) -> int:
+    """Migrate the app database, then add the demo corporation's data if missing."""
+    url = _settings().database_url
+    print(f"{_prepare_database(url)} in {_shown_url(url)}")
+    return 0
+
+
+def cmd_import_tenants(args: argparse.Namespace) -> int:
+    """Import tenants from a CSV file (docs/import-tenants.md); any invalid row imports nothing."""
+    from bot.db import create_engine_from_url, is_up_to_date, session_factory, transaction
+    from bot.tenant_import import import_tenants
+
+    if not Path(args.file).is_file():
+        print(f"{args.file}: no such file", file=sys.stderr)
+        return 1
+    engine = create_engine_from_url(_settings().database_url)
+    try:
+        if not is_up_to_date(engine):
+            print("The database schema is not up to date: run `python -m bot db-upgrade`.", file=sys.stderr)
+            return 1
+        with transaction(session_factory(engine)) as session:
+            result = import_tenants(session, args.file)
+    finally:
+        engine.dispose()
+    for error in result.errors:
+        print(error.format(args.file), file=sys.stderr)
+    if not result.ok:
+        print(f"Nothing imported: {len(result.errors)} error(s) in {args.file}.", file=sys.stderr)
+        return 1
+    print(f"Imported {args.file}: {result.summary()}.")
+    return 0
+
+
+def _iso_date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date as YYYY-MM-DD") from None
+
+
+def cmd_tickets(args: argparse.Namespace) -> int:
+    """List tickets for the back office as a table, CSV or JSON lines (no names or phones)."""
+    from bot.db import create_engine_from_url, is_up_to_date, session_factory
+    from bot.ticket_export import export_tickets
+
+    engine = create_engine_from_url(_settings().database_url)
+    try:
+        if not is_up_to_date(engine):
+            print("The database schema is not up to date: run `python -m bot db-upgrade`.", file=sys.stderr)
+            return 1
+        with session_factory(engine)() as session:
+            export_tickets(
+                session,
+                sys.stdout,
+                format=args.format,
+                statuses=args.status or (),
+                urgency=args.urgency,
+                complex_code=args.complex,
+                since=args.since,
+                until=args.until,
+            )
+    except ValueError as error:
+        print(f"python -m bot tickets: {error}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _add_tickets_command(commands) -> None:
+    from bot.ticket_export import FORMATS
+    from bot.tickets import TicketStatus, Urgency
+
+    tickets = commands.add_parser("tickets", help=cmd_tickets.__doc__)
+    tickets.add_argument(
+        "--status", action="append", choices=[s.value for s in TicketStatus], help="repeatable; default: all"
+    )
+    tickets.add_argument("--urgency", choices=[u.value for u in Urgency])
+    tickets.add_argument("--complex", metavar="CODE", help="complex code, e.g. DL-GAL")
+    tickets.add_argument(
+        "--since", type=_iso_date, metavar="YYYY-MM-DD", help="created on or after (NL time)"
+    )
+    tickets.add_argument(
+        "--until", type=_iso_date, metavar="YYYY-MM-DD", help="created on or before (NL time)"
+    )
+    tickets.add_argument("--format", choices=list(FORMATS), default="table", help="default: table")
+    tickets.set_defaults(handler=cmd_tickets)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -168,6 +290,13 @@ def build_parser() -> argparse.ArgumentParser:
     chat.set_defaults(handler=cmd_chat)
 
     commands.add_parser("init-env", help=cmd_init_env.__doc__).set_defaults(handler=cmd_init_env)
+
+    commands.add_parser("db-upgrade", help=cmd_db_upgrade.__doc__).set_defaults(handler=cmd_db_upgrade)
+    commands.add_parser("load-demo", help=cmd_load_demo.__doc__).set_defaults(handler=cmd_load_demo)
+    import_tenants = commands.add_parser("import-tenants", help=cmd_import_tenants.__doc__)
+    import_tenants.add_argument("file", help="CSV file with the columns of docs/import-tenants.md")
+    import_tenants.set_defaults(handler=cmd_import_tenants)
+    _add_tickets_command(commands)
     return parser
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseSettings, SecretStr, validator
 
+PROJECT_DIR = Path(__file__).resolve().parents[1]
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "token", "test"}
 MIN_SECRET_LENGTH = 16
 
@@ -23,6 +24,8 @@ class Settings(BaseSettings):
     models_dir: Path = Path("models")
     var_dir: Path = Path("var")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Empty means the default SQLite file in var_dir (see `_default_database_url`).
+    database_url: str = ""
 
     class Config:
         env_file = ".env"
@@ -40,6 +43,14 @@ class Settings(BaseSettings):
                 "characters outside development (run `python -m bot init-env`)"
             )
         return token
+
+    @validator("database_url", always=True)
+    def _default_database_url(cls, url: str, values: dict) -> str:
+        """Without DATABASE_URL, the app data lives in `<var_dir>/app.db` under the project dir."""
+        if url:
+            return url
+        var_dir = PROJECT_DIR / values.get("var_dir", Path("var"))
+        return f"sqlite:///{var_dir / 'app.db'}"
 
     @property
     def tracker_store_db(self) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
+pytest_plugins = ["tests.db_fixtures"]  # databases and factories for the data-layer tests
 
 for name, value in {
     "TF_CPP_MIN_LOG_LEVEL": "2",

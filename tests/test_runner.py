@@ -126,6 +126,11 @@ def test_conversations_are_stored_in_the_sqlite_tracker_store(stack):
     assert (stack.var_dir / "rasa_tracker.db").stat().st_size > 0
 
 
+def test_the_app_database_is_migrated_and_gets_the_demo_data_on_first_start(stack):
+    assert any(line.startswith("[run] app data: added demo data") for line in stack.output)
+    assert (stack.var_dir / "app.db").stat().st_size > 0
+
+
 def test_the_token_appears_neither_in_the_output_nor_in_the_process_list(stack):
     assert stack.token not in "".join(stack.output)
     for pid in stack.child_pids():

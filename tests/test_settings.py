@@ -52,3 +52,18 @@ def test_the_token_never_shows_in_the_settings_repr():
     settings = load_settings(env_file=None, rasa_auth_token="very-secret-token-value")
     assert "very-secret-token-value" not in repr(settings)
     assert "very-secret-token-value" not in str(settings.dict())
+
+
+def test_database_url_defaults_to_a_sqlite_file_in_var_dir(monkeypatch):
+    from bot.settings import PROJECT_DIR
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert load_settings(env_file=None).database_url == f"sqlite:///{PROJECT_DIR / 'var' / 'app.db'}"
+    assert load_settings(env_file=None, var_dir="/srv/data").database_url == "sqlite:////srv/data/app.db"
+
+
+def test_database_url_from_the_environment_wins(tmp_path, monkeypatch):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DATABASE_URL=sqlite:///from-the-file.db\n")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://huurder@db:5432/huurder")
+    assert load_settings(env_file=env_file).database_url == "postgresql://huurder@db:5432/huurder"

@@ -1,0 +1,84 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+EXAMPLE = PROJECT_DIR / "docs" / "examples" / "tenants.csv"
+
+
+@pytest.fixture
+def bot(tmp_path):
+    """Run `python -m bot ...` against a SQLite database in tmp_path."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'app.db'}"}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *map(str, args)],
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    return run
+
+
+def test_db_upgrade_migrates_the_database_in_database_url(bot, tmp_path):
+    result = bot("db-upgrade")
+    assert result.returncode == 0, result.stderr
+    assert "latest schema" in result.stdout
+    assert (tmp_path / "var" / "app.db").exists()
+    assert bot("db-upgrade").returncode == 0
+
+
+def test_load_demo_twice(bot):
+    first = bot("load-demo")
+    assert first.returncode == 0, first.stderr
+    assert "added demo data of Woonstichting De Linde" in first.stdout
+    assert "70 units" in first.stdout
+    second = bot("load-demo")
+    assert second.returncode == 0, second.stderr
+    assert "demo data already present" in second.stdout
+
+
+def test_import_tenants_imports_the_example_once(bot):
+    assert bot("load-demo").returncode == 0
+    first = bot("import-tenants", EXAMPLE)
+    assert first.returncode == 0, first.stderr
+    assert "4 new, 0 updated, 0 unchanged" in first.stdout
+    second = bot("import-tenants", EXAMPLE)
+    assert "0 new, 0 updated, 4 unchanged" in second.stdout
+
+
+def test_import_tenants_prints_file_and_line_of_every_error(bot, tmp_path):
+    assert bot("load-demo").returncode == 0
+    lines = EXAMPLE.read_text().splitlines()
+    lines[2] = lines[2].replace("1992-11-02", "02-11-1992")
+    lines[4] = lines[4].replace("DL-EGW", "DL-NOPE")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(lines) + "\n")
+    result = bot("import-tenants", bad)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{bad}:3: date_of_birth: '02-11-1992' is not a date as YYYY-MM-DD",
+        f"{bad}:5: complex_code: unknown complex 'DL-NOPE'",
+        f"Nothing imported: 2 error(s) in {bad}.",
+    ]
+    assert "0 new, 0 updated, 0 unchanged" not in result.stdout
+    assert "4 new" in bot("import-tenants", EXAMPLE).stdout  # the bad file left no trace
+
+
+def test_import_tenants_needs_a_migrated_database(bot):
+    result = bot("import-tenants", EXAMPLE)
+    assert result.returncode == 1
+    assert "db-upgrade" in result.stderr
+
+
+def test_import_tenants_of_a_missing_file(bot, tmp_path):
+    result = bot("import-tenants", tmp_path / "nope.csv")
+    assert result.returncode == 1
+    assert "no such file" in result.stderr
