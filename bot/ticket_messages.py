@@ -69,3 +69,29 @@ def duplicate_message(
     if planned_date is not None:
         text += f" Het is ingepland op {format_slot(planned_date, part_of_day)}."
     return text
+
+
+STATUS_PHRASES = {
+    "open": "wij hebben uw melding ontvangen en plannen hem in",
+    "in_progress": "er wordt aan gewerkt",
+}
+
+
+def ticket_line(
+    *, number: str, what: str | None, status: str, planned_date: date | None, part_of_day: str | None
+) -> str:
+    """One open ticket in plain Dutch: `R-2026-000123 (lekkage bij de kraan): ingepland op ...`."""
+    label = f"{number} ({what})" if what else number
+    if status == "planned":
+        when = format_slot(planned_date, part_of_day) if planned_date else "een datum die u nog van ons hoort"
+        return f"{label}: ingepland op {when}"
+    return f"{label}: {STATUS_PHRASES.get(status, status)}"
+
+
+def open_tickets_message(lines: list[str]) -> str:
+    """The answer to "hoe staat het met mijn melding?" for a verified tenant."""
+    if not lines:
+        return "U heeft op dit moment geen openstaande meldingen bij ons."
+    if len(lines) == 1:
+        return f"Dit is de stand van uw melding:\n- {lines[0]}"
+    return "Dit is de stand van uw meldingen:\n" + "\n".join(f"- {line}" for line in lines)

@@ -109,6 +109,33 @@ def test_custom_actions_run_on_the_action_server(stack):
         assert json.loads(response.read())["slots"]["category"] == "nuisance"
 
 
+def _texts(replies):
+    return " ".join(reply.get("text", "") for reply in replies)
+
+
+def test_a_demo_tenant_is_verified_before_hearing_about_their_reports(stack):
+    # Demo tenant DL-10002 (README): 9999 XA 3, born 16-01-1970. Intents are sent as
+    # payloads; the answers are free text, as the form takes them whatever the NLU says.
+    stack.post("tenant-4", "/ticket_status")
+    assert "postcode" in _texts(stack.post("tenant-4", "/affirm"))
+    assert "postcode" in _texts(stack.post("tenant-4", "Lindenlaan"))  # asked again, with an example
+    assert "huisnummer" in _texts(stack.post("tenant-4", "9999 xa"))
+    assert "geboortedatum" in _texts(stack.post("tenant-4", "3"))
+    replies = _texts(stack.post("tenant-4", "16-01-1970"))
+    assert "kloppen" in replies and "meldingen" in replies
+
+
+def test_wrong_answers_never_say_which_and_end_with_the_offer_of_a_person(stack):
+    stack.post("tenant-5", "/ticket_status")
+    stack.post("tenant-5", "/affirm")
+    replies = []
+    for _ in range(3):
+        for answer in ("9999XA", "3", "17-01-1970"):
+            replies = stack.post("tenant-5", answer)
+    assert "15 minuten" in _texts(replies)
+    assert any(button["payload"] == "/request_human" for r in replies for button in r.get("buttons", []))
+
+
 def test_http_api_requires_the_token(stack):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"{stack.rasa_url}/status", timeout=10)

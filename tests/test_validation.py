@@ -30,3 +30,21 @@ def test_the_project_has_the_faq_retrieval_intent():
     from tests.conftest import PROJECT_DIR
 
     assert retrieval_intents(PROJECT_DIR / "data" / "nlu") == {"faq"}
+
+
+def test_form_questions_are_allowed_only_for_required_slots_of_forms(tmp_path):
+    from bot.validation import form_questions
+
+    (tmp_path / "forms.yml").write_text(
+        "forms:\n  address_form:\n    required_slots:\n      - postcode\n"
+        "responses:\n  utter_ask_postcode:\n    - text: Wat is uw postcode?\n"
+    )
+    allowed = frozenset(form_questions(tmp_path))
+    assert allowed == {"utter_ask_postcode", "utter_ask_address_form_postcode"}
+    lines = [
+        "x.py:100: UserWarning: The utterance 'utter_ask_postcode' is not used in any story or rule.",
+        "x.py:100: UserWarning: The utterance 'utter_goodbye' is not used in any story or rule.",
+    ]
+    assert unexpected_warnings(lines, set(), allowed) == [
+        "The utterance 'utter_goodbye' is not used in any story or rule."
+    ]
