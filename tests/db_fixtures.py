@@ -178,3 +178,26 @@ def make_tenant(
     session.add(tenant)
     session.flush()
     return tenant
+
+
+def run_concurrently(work: Callable[[], None], *, threads: int) -> None:
+    """Run `work` in `threads` threads that start together; fail with the first error any raised."""
+    import threading
+
+    start = threading.Barrier(threads)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            start.wait()
+            work()
+        except BaseException as error:  # noqa: BLE001 - re-raised below, in the test's thread
+            errors.append(error)
+
+    workers = [threading.Thread(target=run) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    if errors:
+        raise errors[0]

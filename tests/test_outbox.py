@@ -1,4 +1,3 @@
-import threading
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -7,7 +6,7 @@ from sqlalchemy import func, select
 from bot.db import transaction
 from bot.outbox import MAX_ATTEMPTS, OutboxMessage, mark_failed, mark_sent, pending_outbox, queue_message
 from bot.tickets import PartOfDay, Ticket, TicketStatus, change_status, open_ticket, recipient_of
-from tests.db_fixtures import make_complex, make_shared_area, make_tenant, make_unit
+from tests.db_fixtures import make_complex, make_shared_area, make_tenant, make_unit, run_concurrently
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 PHONE = "+31612345001"
@@ -280,29 +279,17 @@ def test_concurrent_senders_send_every_message_once(db_session_factory):
         ticket = _reported(session)
         for minute in range(20):
             _queue(session, ticket, minutes=minute)
-    senders = 4
-    start = threading.Barrier(senders)
-    errors: list[BaseException] = []
 
     def send() -> None:
-        try:
-            start.wait()
-            while True:
-                with transaction(db_session_factory) as session:
-                    batch = pending_outbox(session, 3)
-                    for message in batch:
-                        mark_sent(session, message=message)
-                if not batch:
-                    return
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
+        while True:
+            with transaction(db_session_factory) as session:
+                batch = pending_outbox(session, 3)
+                for message in batch:
+                    mark_sent(session, message=message)
+            if not batch:
+                return
 
-    workers = [threading.Thread(target=send) for _ in range(senders)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=60)
-    assert errors == []
+    run_concurrently(send, threads=4)
     with db_session_factory() as session:
         attempts = session.scalars(select(OutboxMessage.attempts)).all()
         assert attempts == [1] * 20

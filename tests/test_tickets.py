@@ -22,7 +22,7 @@ from bot.tickets import (
     open_tickets_for_tenant,
     request_callback,
 )
-from tests.db_fixtures import make_complex, make_shared_area, make_tenant, make_unit
+from tests.db_fixtures import make_complex, make_shared_area, make_tenant, make_unit, run_concurrently
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 NUMBER_FORMAT = re.compile(r"R-\d{4}-\d{6}")
@@ -232,27 +232,16 @@ def test_request_callback_needs_a_tenant_or_a_valid_phone(db_session):
 
 def _open_concurrently(session_factory, *, threads: int, per_thread: int) -> list[str]:
     numbers: list[str] = []
-    errors: list[BaseException] = []
-    start = threading.Barrier(threads)
     lock = threading.Lock()
 
     def work() -> None:
-        try:
-            start.wait()
-            for _ in range(per_thread):
-                with transaction(session_factory) as session:
-                    number = _open(session).number
-                with lock:
-                    numbers.append(number)
-        except BaseException as error:  # noqa: BLE001 - reported by the test below
-            errors.append(error)
+        for _ in range(per_thread):
+            with transaction(session_factory) as session:
+                number = _open(session).number
+            with lock:
+                numbers.append(number)
 
-    workers = [threading.Thread(target=work) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=60)
-    assert errors == []
+    run_concurrently(work, threads=threads)
     return numbers
 
 
