@@ -67,6 +67,8 @@ def main() -> None:
         env_file=None,
         rasa_port=free_port(),
         action_port=free_port(),
+        web_port=free_port(),
+        web_api_token="bench-" + "y" * 24,
         var_dir=str(var_dir),
         rasa_auth_token="bench-" + "x" * 24,
     )

@@ -48,13 +48,13 @@ def rasa_env(settings: Settings) -> dict[str, str]:
 
 
 def stack_services(settings: Settings, model: Path) -> list[Service]:
-    """The processes `make run` starts: the action server and the Rasa server."""
+    """The processes `make run` starts: the action server, the Rasa server and the web app."""
     python = sys.executable
     actions = Service(
         name="actions",
         command=[python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
         health_url=f"http://{settings.host}:{settings.action_port}/health",
-        env={"SANIC_HOST": settings.host},
+        env={"SANIC_HOST": settings.host, "DATABASE_URL": settings.database_url},
     )
     rasa = Service(
         name="rasa",
@@ -77,7 +77,19 @@ def stack_services(settings: Settings, model: Path) -> list[Service]:
         health_url=f"{settings.rasa_url}/",
         env=rasa_env(settings),
     )
-    return [actions, rasa]
+    web = Service(
+        name="web",
+        command=[python, "-m", "bot.web"],
+        health_url=f"http://{settings.host}:{settings.web_port}/health",
+        # The web app reads its settings itself: hand it the ones this supervisor was given.
+        env={
+            "HOST": settings.host,
+            "WEB_PORT": str(settings.web_port),
+            "DATABASE_URL": settings.database_url,
+            "WEB_API_TOKEN": settings.web_api_token.get_secret_value(),
+        },
+    )
+    return [actions, rasa, web]
 
 
 def is_ready(url: str) -> bool:

@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     action_port: int = 5055
     web_port: int = 8000
     rasa_auth_token: SecretStr = SecretStr("change-me")
+    web_api_token: SecretStr = SecretStr("change-me")
     models_dir: Path = Path("models")
     var_dir: Path = Path("var")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
@@ -31,15 +32,15 @@ class Settings(BaseSettings):
         env_file = ".env"
         env_file_encoding = "utf-8"
 
-    @validator("rasa_auth_token")
-    def _refuse_placeholder_outside_development(cls, token: SecretStr, values: dict) -> SecretStr:
+    @validator("rasa_auth_token", "web_api_token")
+    def _refuse_placeholder_outside_development(cls, token: SecretStr, values: dict, field) -> SecretStr:
         """Refuse a placeholder or short token unless this is a development machine."""
         if values.get("environment") == "development":
             return token
         secret = token.get_secret_value()
         if secret.lower() in PLACEHOLDER_SECRETS or len(secret) < MIN_SECRET_LENGTH:
             raise ValueError(
-                f"RASA_AUTH_TOKEN must be a real secret of at least {MIN_SECRET_LENGTH} "
+                f"{field.name.upper()} must be a real secret of at least {MIN_SECRET_LENGTH} "
                 "characters outside development (run `python -m bot init-env`)"
             )
         return token

@@ -2,12 +2,15 @@ from bot.envfile import init_env
 from tests.conftest import PROJECT_DIR
 
 
-def test_init_env_generates_a_secret_token(tmp_path):
+def test_init_env_generates_secret_tokens(tmp_path):
     (tmp_path / ".env.example").write_text((PROJECT_DIR / ".env.example").read_text())
     assert init_env(tmp_path) is True
     text = (tmp_path / ".env").read_text()
-    token = next(line.split("=", 1)[1] for line in text.splitlines() if line.startswith("RASA_AUTH_TOKEN="))
-    assert token != "change-me" and len(token) >= 32
+    lines = [line for line in text.splitlines() if "=" in line and not line.startswith("#")]
+    values = dict(line.split("=", 1) for line in lines)
+    tokens = [values["RASA_AUTH_TOKEN"], values["WEB_API_TOKEN"]]
+    assert all(token != "change-me" and len(token) >= 32 for token in tokens)
+    assert tokens[0] != tokens[1]
     assert (tmp_path / ".env").stat().st_mode & 0o077 == 0
 
 

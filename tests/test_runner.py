@@ -18,6 +18,7 @@ import pytest
 from tests.conftest import PROJECT_DIR
 
 READY_TIMEOUT = 240
+WEB_TOKEN = "web-test-token-" + "x" * 16
 
 
 def _free_port():
@@ -57,7 +58,7 @@ class Stack:
 
 @pytest.fixture(scope="module")
 def stack(trained_model, tmp_path_factory):
-    rasa_port, action_port = _free_port(), _free_port()
+    rasa_port, action_port, web_port = _free_port(), _free_port(), _free_port()
     token = "test-token-" + os.urandom(8).hex()
     var_dir = tmp_path_factory.mktemp("var")
     env = {
@@ -65,6 +66,8 @@ def stack(trained_model, tmp_path_factory):
         "ENVIRONMENT": "test",
         "RASA_PORT": str(rasa_port),
         "ACTION_PORT": str(action_port),
+        "WEB_PORT": str(web_port),
+        "WEB_API_TOKEN": WEB_TOKEN,
         "RASA_AUTH_TOKEN": token,
         "VAR_DIR": str(var_dir),
     }
@@ -78,6 +81,7 @@ def stack(trained_model, tmp_path_factory):
         start_new_session=True,
     )
     stack = Stack(process, f"http://127.0.0.1:{rasa_port}", token, var_dir)
+    stack.web_url = f"http://127.0.0.1:{web_port}"
     if not stack.ready.wait(READY_TIMEOUT):
         os.killpg(process.pid, signal.SIGKILL)
         pytest.fail("stack did not become ready:\n" + "".join(stack.output[-40:]))
@@ -136,6 +140,16 @@ def test_wrong_answers_never_say_which_and_end_with_the_offer_of_a_person(stack)
     assert any(button["payload"] == "/request_human" for r in replies for button in r.get("buttons", []))
 
 
+def test_the_web_app_lists_tickets_for_the_corporations_systems_with_its_token(stack):
+    url = f"{stack.web_url}/api/tickets?status=open&format=json"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(url, timeout=10)
+    assert refused.value.code == 401
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {WEB_TOKEN}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert json.loads(response.read()) == {"tickets": [], "count": 0}
+
+
 def test_http_api_requires_the_token(stack):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"{stack.rasa_url}/status", timeout=10)
@@ -166,7 +180,7 @@ def test_the_token_appears_neither_in_the_output_nor_in_the_process_list(stack):
 
 def test_ctrl_c_stops_every_process(stack):
     children = stack.child_pids()
-    assert len(children) == 2
+    assert len(children) == 3
     os.kill(stack.process.pid, signal.SIGINT)
     assert stack.process.wait(timeout=60) == 0
     deadline = time.monotonic() + 10

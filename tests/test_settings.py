@@ -37,15 +37,20 @@ def test_environment_variables_win_over_the_env_file(tmp_path, monkeypatch):
     assert load_settings(env_file=env_file).rasa_port == 7005
 
 
+REAL_TOKENS = {"rasa_auth_token": "x" * 40, "web_api_token": "y" * 40}
+
+
+@pytest.mark.parametrize("field", sorted(REAL_TOKENS))
 @pytest.mark.parametrize("token", ["change-me", "", "short"])
-def test_production_refuses_placeholder_or_short_tokens(token):
-    with pytest.raises(ValidationError, match="RASA_AUTH_TOKEN"):
-        load_settings(env_file=None, environment="production", rasa_auth_token=token)
+def test_production_refuses_placeholder_or_short_tokens(field, token):
+    with pytest.raises(ValidationError, match=field.upper()):
+        load_settings(env_file=None, environment="production", **{**REAL_TOKENS, field: token})
 
 
-def test_production_accepts_a_real_token():
-    settings = load_settings(env_file=None, environment="production", rasa_auth_token="x" * 40)
+def test_production_accepts_real_tokens():
+    settings = load_settings(env_file=None, environment="production", **REAL_TOKENS)
     assert settings.rasa_auth_token.get_secret_value() == "x" * 40
+    assert settings.web_api_token.get_secret_value() == "y" * 40
 
 
 def test_the_token_never_shows_in_the_settings_repr():

@@ -1,0 +1,97 @@
+"""The web app: `create_app(settings)` builds it; nothing is opened before it starts.
+
+Routes:
+- `GET /health`: liveness, for the supervisor.
+- `GET /api/tickets`: the back-office ticket list (`bot.ticket_export`) as JSON, CSV or
+  JSON lines, for the corporation's own systems. Protected by `WEB_API_TOKEN`, sent as
+  `Authorization: Bearer <token>`. Filters as query parameters: `status` (repeatable),
+  `urgency`, `complex`, `since`, `until` (YYYY-MM-DD), `format` (json, csv, jsonl).
+"""
+
+from __future__ import annotations
+
+import hmac
+import io
+import json
+from datetime import date
+from typing import Any
+
+from sanic import Sanic
+from sanic.request import Request
+from sanic.response import HTTPResponse, text
+from sanic.response import json as json_response
+
+from bot.settings import Settings
+
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
+
+
+def bearer_token_ok(header: str | None, expected: str) -> bool:
+    """Whether an Authorization header carries exactly the expected bearer token."""
+    if not header or not header.startswith("Bearer "):
+        return False
+    return hmac.compare_digest(header.removeprefix("Bearer ").encode(), expected.encode())
+
+
+def ticket_filters(args: Any) -> dict[str, Any]:
+    """The `select_tickets` filters from a request's query arguments.
+
+    Raises:
+        ValueError: for a date that is not YYYY-MM-DD.
+    """
+    return {
+        "statuses": args.getlist("status") or (),
+        "urgency": args.get("urgency") or None,
+        "complex_code": args.get("complex") or None,
+        "since": date.fromisoformat(args["since"][0]) if "since" in args else None,
+        "until": date.fromisoformat(args["until"][0]) if "until" in args else None,
+    }
+
+
+def export_response(session, *, format: str, filters: dict[str, Any]) -> HTTPResponse:
+    """The tickets that pass `filters`, in `format`."""
+    from bot.ticket_export import export_tickets
+
+    out = io.StringIO()
+    if format == "json":
+        export_tickets(session, out, format="jsonl", **filters)
+        rows = [json.loads(line) for line in out.getvalue().splitlines()]
+        return json_response({"tickets": rows, "count": len(rows)})
+    if format not in CONTENT_TYPES:
+        raise ValueError(f"unknown format {format!r} (choose from json, csv, jsonl)")
+    export_tickets(session, out, format=format, **filters)
+    return text(out.getvalue(), content_type=CONTENT_TYPES[format])
+
+
+def create_app(settings: Settings, name: str = "huurder_web") -> Sanic:
+    """The web app for these settings; its database engine is made when the server starts."""
+    app = Sanic(name)
+    api_token = settings.web_api_token.get_secret_value()
+
+    @app.before_server_start
+    async def open_database(app: Sanic, _loop) -> None:
+        from bot.db import create_engine_from_url, session_factory
+
+        app.ctx.engine = create_engine_from_url(settings.database_url)
+        app.ctx.sessions = session_factory(app.ctx.engine)
+
+    @app.after_server_stop
+    async def close_database(app: Sanic, _loop) -> None:
+        app.ctx.engine.dispose()
+
+    @app.get("/health")
+    async def health(request: Request) -> HTTPResponse:
+        return json_response({"status": "ok"})
+
+    @app.get("/api/tickets")
+    async def tickets(request: Request) -> HTTPResponse:
+        if not bearer_token_ok(request.headers.get("authorization"), api_token):
+            return json_response({"error": "a valid bearer token is required"}, status=401)
+        try:
+            filters = ticket_filters(request.args)
+            with request.app.ctx.sessions() as session:
+                return export_response(session, format=request.args.get("format", "json"), filters=filters)
+        except ValueError as error:
+            return json_response({"error": str(error)}, status=400)
+
+    return app
