@@ -7,8 +7,13 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 # heldout.yml was written apart from the training data; heldout_fresh.yml later, by a
@@ -112,7 +117,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Start the local stack (action server and Rasa) until Ctrl-C."""
+    """Start the local stack (action server, Rasa and the web app) until Ctrl-C."""
     from bot.runner import Supervisor, stack_services
 
     settings = _settings()
@@ -136,7 +141,7 @@ def cmd_init_env(args: argparse.Namespace) -> int:
     from bot.envfile import init_env
 
     if init_env(PROJECT_DIR):
-        print("Created .env with a generated RASA_AUTH_TOKEN.")
+        print("Created .env with generated RASA_AUTH_TOKEN and WEB_API_TOKEN.")
     return 0
 
 
@@ -177,23 +182,35 @@ def cmd_load_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def _migrated_engine() -> Iterator[Engine | None]:
+    """An engine on the settings' database, or None (after saying so) if it is not migrated."""
+    from bot.db import create_engine_from_url, is_up_to_date
+
+    engine = create_engine_from_url(_settings().database_url)
+    try:
+        if not is_up_to_date(engine):
+            print("The database schema is not up to date: run `python -m bot db-upgrade`.", file=sys.stderr)
+            yield None
+        else:
+            yield engine
+    finally:
+        engine.dispose()
+
+
 def cmd_import_tenants(args: argparse.Namespace) -> int:
     """Import tenants from a CSV file (docs/import-tenants.md); any invalid row imports nothing."""
-    from bot.db import create_engine_from_url, is_up_to_date, session_factory, transaction
+    from bot.db import session_factory, transaction
     from bot.tenant_import import import_tenants
 
     if not Path(args.file).is_file():
         print(f"{args.file}: no such file", file=sys.stderr)
         return 1
-    engine = create_engine_from_url(_settings().database_url)
-    try:
-        if not is_up_to_date(engine):
-            print("The database schema is not up to date: run `python -m bot db-upgrade`.", file=sys.stderr)
+    with _migrated_engine() as engine:
+        if engine is None:
             return 1
         with transaction(session_factory(engine)) as session:
             result = import_tenants(session, args.file)
-    finally:
-        engine.dispose()
     for error in result.errors:
         print(error.format(args.file), file=sys.stderr)
     if not result.ok:
@@ -214,30 +231,27 @@ def _iso_date(text: str):
 
 def cmd_tickets(args: argparse.Namespace) -> int:
     """List tickets for the back office as a table, CSV or JSON lines (no names or phones)."""
-    from bot.db import create_engine_from_url, is_up_to_date, session_factory
+    from bot.db import session_factory
     from bot.ticket_export import export_tickets
 
-    engine = create_engine_from_url(_settings().database_url)
-    try:
-        if not is_up_to_date(engine):
-            print("The database schema is not up to date: run `python -m bot db-upgrade`.", file=sys.stderr)
+    with _migrated_engine() as engine:
+        if engine is None:
             return 1
-        with session_factory(engine)() as session:
-            export_tickets(
-                session,
-                sys.stdout,
-                format=args.format,
-                statuses=args.status or (),
-                urgency=args.urgency,
-                complex_code=args.complex,
-                since=args.since,
-                until=args.until,
-            )
-    except ValueError as error:
-        print(f"python -m bot tickets: {error}", file=sys.stderr)
-        return 1
-    finally:
-        engine.dispose()
+        try:
+            with session_factory(engine)() as session:
+                export_tickets(
+                    session,
+                    sys.stdout,
+                    format=args.format,
+                    statuses=args.status or (),
+                    urgency=args.urgency,
+                    complex_code=args.complex,
+                    since=args.since,
+                    until=args.until,
+                )
+        except ValueError as error:
+            print(f"python -m bot tickets: {error}", file=sys.stderr)
+            return 1
     return 0
 
 

@@ -135,28 +135,26 @@ def _alembic_config(connection: Connection):
     return config
 
 
-def migrate(url: str, revision: str = "head") -> None:
-    """Upgrade the database at `url` to `revision` (`alembic upgrade head`)."""
+def _run_alembic(url: str, direction: str, revision: str) -> None:
+    """Run `alembic upgrade|downgrade REVISION` on the database at `url`, in one transaction."""
     from alembic import command
 
     engine = create_engine_from_url(url)
     try:
         with engine.begin() as connection:
-            command.upgrade(_alembic_config(connection), revision)
+            getattr(command, direction)(_alembic_config(connection), revision)
     finally:
         engine.dispose()
+
+
+def migrate(url: str, revision: str = "head") -> None:
+    """Upgrade the database at `url` to `revision` (`alembic upgrade head`)."""
+    _run_alembic(url, "upgrade", revision)
 
 
 def downgrade(url: str, revision: str) -> None:
     """Downgrade the database at `url` to `revision` (`base` drops every table)."""
-    from alembic import command
-
-    engine = create_engine_from_url(url)
-    try:
-        with engine.begin() as connection:
-            command.downgrade(_alembic_config(connection), revision)
-    finally:
-        engine.dispose()
+    _run_alembic(url, "downgrade", revision)
 
 
 def is_up_to_date(engine: Engine) -> bool:

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from bot.db import create_engine_from_url, session_factory, transaction
 from bot.summary import describe_problem
-from bot.tenants import normalise_postcode, parse_house_number
+from bot.tenants import Tenant, normalise_postcode, parse_house_number
 from bot.ticket_messages import open_tickets_message, ticket_line
 from bot.tickets import PART_OF_DAY_LABELS, open_tickets_for_tenant
 from bot.verification import (
@@ -94,8 +94,6 @@ def is_verified(database_url: str, *, conversation_id: str) -> bool:
 
 def open_tickets_text(database_url: str, *, conversation_id: str) -> str | None:
     """The verified tenant's open tickets in plain Dutch; None if not verified."""
-    from bot.tenants import Tenant
-
     with transaction(session_factory(engine_for(database_url))) as session:
         tenant_id = VerificationService(session).verified_tenant(conversation_id)
         if tenant_id is None:
@@ -105,7 +103,7 @@ def open_tickets_text(database_url: str, *, conversation_id: str) -> str | None:
             ticket_line(
                 number=ticket.number,
                 what=describe_problem(problem=ticket.problem, object_=ticket.object, room=ticket.room),
-                status=str(getattr(ticket.status, "value", ticket.status)),
+                status=ticket.status.value,
                 planned_date=ticket.planned_date,
                 part_of_day=PART_OF_DAY_LABELS.get(ticket.planned_part_of_day),
             )

@@ -137,10 +137,15 @@ def write_csv(rows: Sequence[Row], out: IO[str]) -> None:
         writer.writerow(["" if row[c] is None else _iso(row[c]) for c in COLUMNS])
 
 
+def json_row(row: Row) -> dict[str, Any]:
+    """A row as JSON values: times in ISO 8601 with their UTC offset, None for unknown."""
+    return {column: _iso(row[column]) for column in COLUMNS}
+
+
 def write_jsonl(rows: Sequence[Row], out: IO[str]) -> None:
     """One JSON object per ticket and line; times in ISO 8601, null for unknown."""
     for row in rows:
-        out.write(json.dumps({column: _iso(row[column]) for column in COLUMNS}, ensure_ascii=False) + "\n")
+        out.write(json.dumps(json_row(row), ensure_ascii=False) + "\n")
 
 
 def _iso(value: Any) -> Any:

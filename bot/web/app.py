@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hmac
 import io
-import json
 from datetime import date
 from typing import Any
 
@@ -50,13 +49,12 @@ def ticket_filters(args: Any) -> dict[str, Any]:
 
 def export_response(session, *, format: str, filters: dict[str, Any]) -> HTTPResponse:
     """The tickets that pass `filters`, in `format`."""
-    from bot.ticket_export import export_tickets
+    from bot.ticket_export import export_tickets, json_row, select_tickets, ticket_row
 
-    out = io.StringIO()
     if format == "json":
-        export_tickets(session, out, format="jsonl", **filters)
-        rows = [json.loads(line) for line in out.getvalue().splitlines()]
+        rows = [json_row(ticket_row(ticket)) for ticket in select_tickets(session, **filters)]
         return json_response({"tickets": rows, "count": len(rows)})
+    out = io.StringIO()
     if format not in CONTENT_TYPES:
         raise ValueError(f"unknown format {format!r} (choose from json, csv, jsonl)")
     export_tickets(session, out, format=format, **filters)
