@@ -11,7 +11,8 @@ from rasa_sdk.types import DomainDict
 
 from bot import tenant_chat
 from bot.settings import PROJECT_DIR, load_settings
-from bot.tenant_chat import clean_extra_factor, clean_house_number, clean_postcode
+from bot.tenant_chat import clean_extra_factor, clean_house_number
+from bot.tenants import normalise_postcode
 
 FORM_SLOTS = ("verify_postcode", "verify_house_number", "verify_extra_factor")
 
@@ -27,7 +28,7 @@ class ValidateVerificationForm(FormValidationAction):
         return "validate_verification_form"
 
     @staticmethod
-    def _checked(value: Any, clean, slot: str, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    def _checked(value: Any, clean, slot: str) -> dict[str, Any]:
         """The cleaned answer, or None and `verify_invalid` so the question comes with an example."""
         cleaned = clean(str(value)) if value is not None else None
         return {slot: cleaned, "verify_invalid": None if cleaned is not None else slot}
@@ -35,17 +36,17 @@ class ValidateVerificationForm(FormValidationAction):
     def validate_verify_postcode(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self._checked(value, clean_postcode, "verify_postcode", dispatcher)
+        return self._checked(value, normalise_postcode, "verify_postcode")
 
     def validate_verify_house_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self._checked(value, clean_house_number, "verify_house_number", dispatcher)
+        return self._checked(value, clean_house_number, "verify_house_number")
 
     def validate_verify_extra_factor(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self._checked(value, clean_extra_factor, "verify_extra_factor", dispatcher)
+        return self._checked(value, clean_extra_factor, "verify_extra_factor")
 
 
 class ActionCheckVerification(Action):

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 
 from bot.db import create_engine_from_url, session_factory, transaction
 from bot.summary import describe_problem
-from bot.tenants import Tenant, normalise_postcode, parse_house_number
+from bot.tenants import Tenant, parse_house_number
 from bot.ticket_messages import open_tickets_message, ticket_line
 from bot.tickets import PART_OF_DAY_LABELS, open_tickets_for_tenant
 from bot.verification import (
@@ -37,11 +37,6 @@ class VerificationOutcome:
 
     status: str  # "verified", "failed" or "locked"
     attempts_left: int = 0
-
-
-def clean_postcode(raw: str | None) -> str | None:
-    """The postcode as `1234AB`, or None when the answer is not a Dutch postcode."""
-    return normalise_postcode(raw)
 
 
 def clean_house_number(raw: str | None) -> str | None:

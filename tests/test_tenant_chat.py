@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from bot import tenant_chat
+from bot.tenants import normalise_postcode
 from bot.tickets import change_status, open_ticket
 from tests.db_fixtures import make_tenant, make_unit
 
@@ -29,8 +30,8 @@ def _verify(url, conversation="c1", **answers):
     ("raw", "clean"),
     [("9999 xb", "9999XB"), ("1234AB", "1234AB"), ("12345", None), ("", None), (None, None)],
 )
-def test_clean_postcode(raw, clean):
-    assert tenant_chat.clean_postcode(raw) == clean
+def test_the_form_reads_postcodes_with_the_tenant_module(raw, clean):
+    assert normalise_postcode(raw) == clean
 
 
 @pytest.mark.parametrize(("raw", "ok"), [("12", True), ("12a", True), ("12-1", True), ("twaalf", False)])
