@@ -72,6 +72,28 @@ def cmd_classify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_triage(args: argparse.Namespace) -> int:
+    """Triage JSON lines {"text": ..., "at": ...} from standard input with the model and the scripts."""
+    from bot.datafiles import DataFileError
+    from bot.triage.cli import triage_lines
+    from bot.triage.service import load_knowledge
+
+    try:
+        knowledge = load_knowledge(PROJECT_DIR / "data")
+    except DataFileError as error:
+        sys.exit(str(error))
+    _quiet_libraries()
+    from bot.nlu.classify import Classifier
+
+    classifier = Classifier(_model_or_exit(args.model, _settings()))
+    try:
+        for result in triage_lines(knowledge, classifier.parse, sys.stdin):
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+    finally:
+        classifier.close()
+    return 0
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     """Train the model when data, domain or config changed (or always with --force)."""
     from bot.training import train
@@ -282,6 +304,10 @@ def build_parser() -> argparse.ArgumentParser:
     classify = commands.add_parser("classify", help=cmd_classify.__doc__)
     classify.add_argument("--model", help="model archive (default: the latest in models/)")
     classify.set_defaults(handler=cmd_classify)
+
+    triage = commands.add_parser("triage", help=cmd_triage.__doc__)
+    triage.add_argument("--model", help="model archive (default: the newest in models/)")
+    triage.set_defaults(handler=cmd_triage)
 
     train = commands.add_parser("train", help=cmd_train.__doc__)
     train.add_argument("--force", action="store_true", help="train even if nothing changed")

@@ -10,6 +10,9 @@ from pathlib import Path
 
 # Everything a trained model depends on; tests/ (the held-out set) is deliberately absent.
 TRAINING_INPUTS = ("config.yml", "domain", "data")
+# Operator data files under data/ that the model does not learn from: changing them needs
+# no retraining (they are read by the running stack, see docs/triage.md).
+OPERATOR_DATA = ("data/triage", "data/selfhelp.yml", "data/office_hours.yml")
 STAMP_NAME = ".fingerprint.json"
 
 
@@ -21,7 +24,11 @@ def _input_files(project_dir: Path) -> list[Path]:
             files.append(path)
         elif path.is_dir():
             files.extend(p for p in path.rglob("*") if p.is_file() and p.suffix in {".yml", ".yaml"})
-    return sorted(files)
+    return sorted(f for f in files if not _is_operator_data(f.relative_to(project_dir)))
+
+
+def _is_operator_data(relative: Path) -> bool:
+    return any(relative == Path(name) or Path(name) in relative.parents for name in OPERATOR_DATA)
 
 
 def fingerprint(project_dir: Path) -> str:

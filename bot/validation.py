@@ -7,7 +7,9 @@ used. Two warnings are Rasa's mistakes, not ours, and are allowed only where the
   `_get_domain_with_retrieval_intents`): allowed for the retrieval intents in data/nlu/;
 - a form's questions (`utter_ask_<slot>`, `utter_ask_<form>_<slot>`) are reported as
   unused, because the validator only looks at stories and rules, not at what a form
-  asks: allowed for the required slots of the forms in domain/.
+  asks: allowed for the required slots of the forms in domain/;
+- responses a custom action utters by name (`response="utter_..."` in actions/) are
+  reported as unused for the same reason: allowed for exactly those names.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ RETRIEVAL_DUPLICATE = re.compile(
     r"The following duplicated intents have been found across multiple domain files: (?P<names>.*)"
 )
 RETRIEVAL_INTENT = re.compile(r"^\s*-\s*intent:\s*(?P<name>[\w-]+)/[\w-]+\s*$", re.MULTILINE)
+ACTION_RESPONSE = re.compile(r"""response=["'](?P<name>utter_\w+)["']""")
 UNUSED_UTTERANCE = re.compile(r"The utterance '(?P<name>\w+)' is not used in any story or rule\.")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -48,6 +51,14 @@ def form_questions(domain_dir: Path) -> set[str]:
     return names
 
 
+def action_responses(actions_dir: Path) -> set[str]:
+    """The responses the custom actions utter by name."""
+    names: set[str] = set()
+    for path in sorted(actions_dir.rglob("*.py")):
+        names.update(match["name"] for match in ACTION_RESPONSE.finditer(path.read_text()))
+    return names
+
+
 def unexpected_warnings(
     output_lines: Iterable[str], allowed_duplicates: set[str], form_responses: frozenset[str] = frozenset()
 ) -> list[str]:
@@ -68,8 +79,27 @@ def unexpected_warnings(
     return found
 
 
+def validate_operator_data(data_dir: Path) -> list[str]:
+    """Problems in the operator data files (triage scripts, self-help, office hours), as `file:line: ...`."""
+    from bot.datafiles import DataFileError
+    from bot.triage.service import load_knowledge
+
+    try:
+        load_knowledge(data_dir)
+    except DataFileError as error:
+        return error.problems
+    return []
+
+
 def validate(project_dir: Path) -> int:
-    """Run Rasa's data validation, echo its output and return non-zero on any warning."""
+    """Check the operator data files, then run Rasa's data validation; any warning fails."""
+    problems = validate_operator_data(project_dir / "data")
+    for problem in problems:
+        print(f"[validate] {problem}")
+    if problems:
+        print(f"[validate] FAILED: {len(problems)} problem(s) in the operator data files")
+        return 1
+    print("[validate] triage scripts, self-help catalogue and office hours are valid")
     command = [
         sys.executable, "-m", "rasa", "data", "validate", "--fail-on-warnings",
         "--domain", "domain", "--data", "data", "--config", "config.yml",
@@ -80,12 +110,12 @@ def validate(project_dir: Path) -> int:
     warnings = unexpected_warnings(
         output,
         retrieval_intents(project_dir / "data" / "nlu"),
-        frozenset(form_questions(project_dir / "domain")),
+        frozenset(form_questions(project_dir / "domain") | action_responses(project_dir / "actions")),
     )
     for message in warnings:
         print(f"[validate] warning: {message}")
     if result.returncode != 0 or warnings:
         print(f"[validate] FAILED: exit code {result.returncode}, {len(warnings)} warning(s)")
         return 1
-    print("[validate] valid; no warnings but Rasa's false alarms about retrieval intents and forms")
+    print("[validate] valid; no warnings but Rasa's false alarms about retrieval intents, forms and actions")
     return 0

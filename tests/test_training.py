@@ -40,6 +40,17 @@ def test_fingerprint_ignores_the_held_out_set(project):
     assert fingerprint(project) == before
 
 
+def test_fingerprint_ignores_operator_data_files(project):
+    before = fingerprint(project)
+    (project / "data" / "triage").mkdir()
+    (project / "data" / "triage" / "water.yml").write_text("problems: []\n")
+    (project / "data" / "selfhelp.yml").write_text("items: []\n")
+    (project / "data" / "office_hours.yml").write_text("days: {}\n")
+    assert fingerprint(project) == before
+    (project / "data" / "rules.yml").write_text("rules: []\n")
+    assert fingerprint(project) != before
+
+
 def test_latest_model_is_the_newest_archive(project):
     models = project / "models"
     _fake_model(models, "old.tar.gz", 1000)

@@ -39,6 +39,16 @@ def intent_from_parse(parse: dict[str, Any]) -> tuple[str | None, float]:
     return (response_key or name), confidence
 
 
+def entities_from_parse(parse: dict[str, Any]) -> dict[str, list[str]]:
+    """The parsed entities as name -> values (after synonym mapping), in message order."""
+    entities: dict[str, list[str]] = {}
+    for entity in parse.get("entities") or []:
+        name, value = entity.get("entity"), entity.get("value")
+        if isinstance(name, str) and isinstance(value, str) and value not in entities.get(name, []):
+            entities.setdefault(name, []).append(value)
+    return entities
+
+
 class Classifier:
     """Loads a trained Rasa model once and classifies many messages with it."""
 
@@ -51,16 +61,21 @@ class Classifier:
 
     def classify(self, text: str) -> Classification:
         """Classify one message; empty text is `other` without asking the model."""
+        return self.parse(text)[0]
+
+    def parse(self, text: str) -> tuple[Classification, dict[str, list[str]]]:
+        """Classify one message and return its entities (name -> canonical values) too."""
         if not text.strip():
-            return Classification(text=text, intent=None, category="other", confidence=0.0)
+            return Classification(text=text, intent=None, category="other", confidence=0.0), {}
         parse = self._loop.run_until_complete(self._agent.parse_message(text[:MAX_PARSE_CHARS]))
         intent, confidence = intent_from_parse(parse)
-        return Classification(
+        classification = Classification(
             text=text,
             intent=intent,
             category=category_for_intent(intent).value,
             confidence=round(confidence, 4),
         )
+        return classification, entities_from_parse(parse)
 
     def close(self) -> None:
         self._loop.close()

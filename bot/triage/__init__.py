@@ -1,0 +1,1 @@
+"""Urgency triage from scripts that operators edit (`data/triage/*.yml`)."""
