@@ -72,6 +72,7 @@ def utcnow() -> datetime:
 def load_models() -> MetaData:
     """Import every model module and return the complete metadata."""
     import bot.outbox  # noqa: F401
+    import bot.outcomes  # noqa: F401
     import bot.tenants  # noqa: F401
     import bot.tickets  # noqa: F401
     import bot.verification  # noqa: F401

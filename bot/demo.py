@@ -158,12 +158,13 @@ CONTRACTORS = (
     ("Timmerbedrijf Demo Houtgoed", Trade.CARPENTER, False, None),
     ("Demo Slotenservice", Trade.LOCKSMITH, True, None),
     ("Demo CV-Service Warmtebron", Trade.HEATING, True, None),
-    ("Glaszetterij Demo Helder", Trade.GLAZIER, False, None),
-    ("Dakdekkersbedrijf Demo Droog", Trade.ROOFER, False, None),
+    ("Glaszetterij Demo Helder", Trade.GLAZIER, True, None),
+    ("Dakdekkersbedrijf Demo Droog", Trade.ROOFER, True, None),
     ("Demo Ongediertebestrijding", Trade.PEST_CONTROL, False, None),
     ("Demo Liftservice Noord", Trade.LIFT, True, (GALLERY.code,)),
+    ("Demo Ventilatietechniek", Trade.VENTILATION, False, None),
     ("Schoonmaakbedrijf Demo Glans", Trade.CLEANER, False, (GALLERY.code, STAIRWELL.code)),
-    ("Demo Onderhoud Lindenburg", Trade.GENERAL, False, None),
+    ("Demo Onderhoud Lindenburg", Trade.GENERAL, True, None),
 )
 
 

@@ -88,6 +88,7 @@ class Trade(str, enum.Enum):
     ROOFER = "roofer"
     PEST_CONTROL = "pest_control"
     LIFT = "lift"
+    VENTILATION = "ventilation"
     CLEANER = "cleaner"
     GENERAL = "general"
 
@@ -103,6 +104,7 @@ TRADE_LABELS: dict[Trade, str] = {
     Trade.ROOFER: "dakdekker",
     Trade.PEST_CONTROL: "ongediertebestrijder",
     Trade.LIFT: "liftmonteur",
+    Trade.VENTILATION: "ventilatiemonteur",
     Trade.CLEANER: "schoonmaker",
     Trade.GENERAL: "onderhoudsmonteur",
 }
