@@ -33,7 +33,11 @@ class ActionRegisterCategory(Action):
             room=_entity(tracker, "room"),
             previous_category=tracker.get_slot("category"),
         )
-        return [
+        events: list[EventType] = [
             SlotSet("category", understanding.category.value),
             SlotSet("summary", understanding.summary),
         ]
+        if tracker.latest_message.get("intent", {}).get("name") == "ticket_status":
+            # What verification is for, so the rules show the tickets once it succeeds.
+            events.append(SlotSet("pending_request", "ticket_status"))
+        return events

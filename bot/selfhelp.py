@@ -68,10 +68,19 @@ def load_catalogue(path: Path = DEFAULT_CATALOGUE) -> Catalogue:
     return load_model(Catalogue, path)
 
 
+TENANT_RESPONSIBILITY = "Dit is een kleine reparatie die u als huurder zelf doet of betaalt."
+SERVICE_SUBSCRIPTION = "Heeft u ons serviceabonnement? Dan doen wij het zonder extra kosten."
+
+
 def instructions_text(item: SelfHelpItem, base_url: str) -> str:
-    """The Dutch message with the steps and the video link."""
+    """The Dutch message with the steps, the video link and, if so, whose cost it is."""
     steps = "\n".join(f"{number}. {step}" for number, step in enumerate(item.steps, start=1))
-    return f"{item.title}:\n{steps}\nBekijk de video: {item.video_url(base_url)}"
+    text = f"{item.title}:\n{steps}\nBekijk de video: {item.video_url(base_url)}"
+    if item.tenant_responsibility:
+        text += f"\n{TENANT_RESPONSIBILITY}"
+        if item.service_subscription:
+            text += f" {SERVICE_SUBSCRIPTION}"
+    return text
 
 
 __all__ = ["Catalogue", "DataFileError", "SelfHelpItem", "instructions_text", "load_catalogue"]

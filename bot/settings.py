@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Empty means the default SQLite file in var_dir (see `_default_database_url`).
     database_url: str = ""
+    # Where the self-help videos live on the corporation's own site (data/selfhelp.yml paths).
+    self_help_base_url: str = "https://www.de-linde.example/zelf-doen"
 
     class Config:
         env_file = ".env"

@@ -19,6 +19,7 @@ APP_TABLES = {
     "tenant_phones",
     "tickets",
     "ticket_history",
+    "conversation_outcomes",
     "ticket_counters",
     "contractors",
     "contractor_complexes",

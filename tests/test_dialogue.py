@@ -39,17 +39,3 @@ def test_a_follow_up_answer_keeps_the_category_and_adds_its_details():
 
 def test_a_follow_up_answer_without_a_conversation_so_far_is_other():
     assert understand("inform", room="bathroom").category is Category.OTHER
-
-
-def test_the_repair_response_fills_in_the_summary_and_has_a_plain_variant():
-    import yaml
-
-    from tests.conftest import PROJECT_DIR
-
-    responses = {}
-    for path in (PROJECT_DIR / "domain").glob("*.yml"):
-        responses.update(yaml.safe_load(path.read_text()).get("responses", {}))
-    variants = responses["utter_repair_understood"]
-    plain = [v for v in variants if v.get("condition")]
-    assert plain and all("{summary}" not in v["text"] for v in plain)
-    assert any("{summary}" in v["text"] for v in variants if not v.get("condition"))

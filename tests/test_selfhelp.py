@@ -47,3 +47,18 @@ def test_a_broken_catalogue_names_file_line_and_field(tmp_path, broken, line, fi
     with pytest.raises(DataFileError) as raised:
         load_catalogue(path)
     assert str(raised.value).startswith(f"{path}:{line}: {field}:")
+
+
+def test_a_small_repair_says_it_is_the_tenants_own_and_mentions_the_service_subscription(tmp_path):
+    path = tmp_path / "selfhelp.yml"
+    path.write_text(
+        ITEM.replace(
+            "    video: radiator-ontluchten",
+            "    video: radiator-ontluchten\n    tenant_responsibility: true\n    service_subscription: true",
+        )
+    )
+    text = instructions_text(load_catalogue(path).get("bleed_radiator"), "https://www.example.nl")
+    assert text.endswith(
+        "Dit is een kleine reparatie die u als huurder zelf doet of betaalt. "
+        "Heeft u ons serviceabonnement? Dan doen wij het zonder extra kosten."
+    )

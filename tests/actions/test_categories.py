@@ -31,17 +31,26 @@ def _run(tracker):
     return dispatcher.messages, events
 
 
+def _slots(events):
+    return {event["name"]: event["value"] for event in events}
+
+
 @pytest.mark.parametrize(
     ("intent", "category"),
     [
         ("report_nuisance", "nuisance"),
         ("payment_arrears", "payment_arrears"),
-        ("ticket_status", "general"),
     ],
 )
 def test_sets_the_category_and_leaves_the_reply_to_the_rules(intent, category):
     messages, events = _run(_tracker(intent))
     assert events == [SlotSet("category", category), SlotSet("summary", None)]
+    assert messages == []
+
+
+def test_a_question_about_a_report_is_remembered_for_after_verification():
+    messages, events = _run(_tracker("ticket_status"))
+    assert _slots(events) == {"category": "general", "summary": None, "pending_request": "ticket_status"}
     assert messages == []
 
 

@@ -1,0 +1,219 @@
+import asyncio
+import shutil
+import textwrap
+from datetime import date, datetime, timezone
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+import actions.triage as triage_actions
+from actions.tickets import ActionOpenTicket, ValidateTicketForm
+from actions.triage import (
+    ActionAskTriageReply,
+    ActionSelfHelpResult,
+    ActionStartTriage,
+    ActionTriageOutcome,
+    ValidateTriageForm,
+)
+from bot.outcomes import ConversationOutcome
+from bot.tickets import Ticket
+from bot.triage.service import KnowledgeCache
+from bot.verification import VerificationService
+from tests.conftest import PROJECT_DIR
+from tests.db_fixtures import make_tenant, make_unit
+
+SCRIPTS = """\
+version: 1
+problems:
+  - id: water_leak
+    name: lekkage
+    recognise: {words: ["lek\\\\w*"], entities: {problem: [leak]}}
+    questions:
+      - id: flowing
+        text: "Stroomt het water?"
+        type: yes_no
+        yes_words: ["stroomt"]
+      - id: amount
+        text: "Hoeveel emmers per uur?"
+        type: choice
+        choices:
+          - {value: many, title: "Veel"}
+          - {value: few, title: "Weinig"}
+    outcomes:
+      - when: {flowing: true}
+        urgency: emergency
+        trade: plumber
+        advice: "Draai de hoofdkraan dicht."
+      - when: {amount: many}
+        urgency: urgent
+        trade: plumber
+      - urgency: normal
+        trade: plumber
+  - id: gas_smell
+    name: gaslucht
+    priority: 100
+    recognise: {words: ["gas\\\\w*"]}
+    safety_advice: "Verlaat het huis en bel 0800-9009."
+    outcomes:
+      - urgency: emergency
+        trade: heating
+  - id: radiator_cold
+    name: koude radiator
+    recognise: {words: ["radiator"]}
+    outcomes:
+      - urgency: self_help
+        self_help: bleed_radiator
+"""
+CATALOGUE = """\
+items:
+  - id: bleed_radiator
+    title: Radiator ontluchten
+    steps: [Zet de verwarming uit., Draai het nippeltje open.]
+    video: radiator-ontluchten
+"""
+NOW = datetime(2026, 1, 14, 10, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    (tmp_path / "triage").mkdir()
+    (tmp_path / "triage" / "test.yml").write_text(textwrap.dedent(SCRIPTS))
+    (tmp_path / "selfhelp.yml").write_text(CATALOGUE)
+    shutil.copy(PROJECT_DIR / "data" / "office_hours.yml", tmp_path / "office_hours.yml")
+    cache = KnowledgeCache(tmp_path)
+    monkeypatch.setattr(triage_actions, "knowledge_cache", lambda: cache)
+    monkeypatch.setattr(triage_actions, "now", lambda: NOW)
+    import actions.tickets
+
+    monkeypatch.setattr(actions.tickets, "knowledge_cache", lambda: cache)
+    monkeypatch.setattr(actions.tickets, "now", lambda: NOW)
+    return tmp_path
+
+
+def _tracker(text="...", intent="report_repair", slots=None, entities=(), sender="conv-1", events=()):
+    message = {"text": text, "intent": {"name": intent}, "entities": list(entities)}
+    return Tracker(sender, slots or {}, message, list(events), False, None, {}, "action_listen")
+
+
+def _run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker, {}))
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def test_a_repair_report_starts_triage_and_acknowledges_before_the_first_question():
+    messages, slots = _run(ActionStartTriage(), _tracker("er lekt water in de keuken"))
+    assert slots["triage_open"] is True and slots["ticket_step"] is None
+    assert slots["triage"]["problem"] == "water_leak" and slots["triage"]["asked"] == "flowing"
+    assert [m["response"] for m in messages] == ["utter_repair_acknowledged"]
+
+
+def test_safety_advice_is_the_very_first_reply_and_the_danger_is_decided_at_once():
+    messages, slots = _run(ActionStartTriage(), _tracker("ik ruik gas"))
+    assert messages[0]["response"] == "utter_safety_advice"
+    assert messages[0]["safety_advice"] == "Verlaat het huis en bel 0800-9009."
+    assert slots["triage_open"] is False
+
+
+def test_a_new_report_forgets_what_was_left_of_an_earlier_one():
+    earlier = {"ticket_number": "R-2026-000001", "pending_request": "open_ticket", "urgency": "urgent"}
+    _, slots = _run(ActionStartTriage(), _tracker("er lekt water", slots=earlier))
+    assert (slots["ticket_number"], slots["pending_request"], slots["urgency"]) == (None, None, None)
+
+
+def test_the_form_asks_the_scripts_question_with_buttons_and_reads_the_reply():
+    _, started = _run(ActionStartTriage(), _tracker("er lekt water"))
+    slots = {"triage": started["triage"]}
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionAskTriageReply().run(dispatcher, _tracker(slots=slots), {}))
+    (question,) = dispatcher.messages
+    assert question["text"] == "Stroomt het water?"
+    assert [b["payload"] for b in question["buttons"]] == ["ja", "nee", "weet ik niet"]
+    form = ValidateTriageForm()
+    result = form.validate_triage_reply("nee", CollectingDispatcher(), _tracker(slots=slots), {})
+    assert result["triage_reply"] is None and result["triage"]["asked"] == "amount"
+    result = form.validate_triage_reply("Veel", CollectingDispatcher(), _tracker(slots=result), {})
+    assert result["triage_reply"] == "Veel" and result["triage"]["answers"]["amount"] == "many"
+    assert (
+        asyncio.run(form.required_slots(["triage_reply"], CollectingDispatcher(), _tracker(slots=result), {}))
+        == []
+    )
+
+
+def test_the_outcome_gives_advice_and_drafts_the_ticket_and_its_summary():
+    _, started = _run(ActionStartTriage(), _tracker("het water stroomt eruit, lekkage!"))
+    messages, slots = _run(
+        ActionTriageOutcome(), _tracker(slots={"triage": started["triage"], "room": "kitchen"})
+    )
+    assert messages[0]["response"] == "utter_triage_advice"
+    assert slots["urgency"] == "emergency" and slots["pending_request"] == "open_ticket"
+    assert slots["ticket_step"] == "summarise"  # an emergency comes as soon as it can: no "when are you home"
+    assert slots["ticket_summary"] == "lekkage in de keuken; dit is spoed en er komt een loodgieter"
+
+
+def test_self_help_sends_steps_with_the_video_and_a_failure_becomes_a_normal_repair(
+    db_session, migrated_url, monkeypatch
+):
+    monkeypatch.setenv("DATABASE_URL", migrated_url)
+    triage_actions.settings.cache_clear()
+    _, started = _run(ActionStartTriage(), _tracker("mijn radiator blijft koud"))
+    messages, slots = _run(ActionTriageOutcome(), _tracker(slots={"triage": started["triage"]}))
+    assert slots["urgency"] == "self_help" and slots["ticket_step"] == "try_self_help"
+    assert "radiator-ontluchten" in messages[0]["self_help_text"]
+    failed = {"triage": started["triage"], "ticket_draft": slots["ticket_draft"]}
+    _, result = _run(ActionSelfHelpResult(), _tracker("nee", intent="deny", slots=failed))
+    assert result == {"urgency": "normal", "ticket_step": "ask_availability"}
+    _, result = _run(ActionSelfHelpResult(), _tracker("ja", intent="affirm", slots=failed))
+    assert result == {"ticket_step": "solved", "pending_request": None}
+    kinds = sorted(db_session.scalars(select(ConversationOutcome.kind)))
+    assert kinds == ["self_help_failed", "self_help_solved"]
+    triage_actions.settings.cache_clear()
+
+
+def test_availability_goes_into_the_draft_and_the_summary():
+    _, started = _run(ActionStartTriage(), _tracker("er lekt water"))
+    _, outcome = _run(
+        ActionTriageOutcome(),
+        _tracker(slots={"triage": {**started["triage"], "answers": {"flowing": False, "amount": "few"}}}),
+    )
+    result = ValidateTicketForm().validate_availability_reply(
+        "dinsdagochtend", CollectingDispatcher(), _tracker(slots=outcome), {}
+    )
+    assert result["ticket_draft"]["availability"] == {"weekdays": ["tuesday"], "parts_of_day": ["morning"]}
+    assert result["ticket_summary"].endswith("U bent thuis op dinsdag, in de ochtend")
+
+
+def test_the_confirmed_ticket_is_opened_only_for_a_verified_tenant(db_session, migrated_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", migrated_url)
+    triage_actions.settings.cache_clear()
+    make_tenant(
+        db_session,
+        unit=make_unit(db_session, postcode="9999XA", house_number=3),
+        date_of_birth=date(1970, 1, 16),
+    )
+    db_session.commit()
+    _, started = _run(ActionStartTriage(), _tracker("het water stroomt, lekkage"))
+    _, outcome = _run(ActionTriageOutcome(), _tracker(slots={"triage": started["triage"]}))
+    _, slots = _run(ActionOpenTicket(), _tracker(slots=outcome))
+    assert slots == {"verification": "unverified"}
+    VerificationService(db_session).check(
+        "conv-1",
+        None,
+        postcode="9999XA",
+        house_number="3",
+        date_of_birth=date(1970, 1, 16),
+        customer_number=None,
+    )
+    db_session.commit()
+    messages, slots = _run(ActionOpenTicket(), _tracker(slots=outcome))
+    assert messages[0]["response"] == "utter_ticket_opened" and slots["ticket_number"].startswith("R-2026-")
+    assert slots["pending_request"] is None and slots["ticket_draft"] is None
+    ticket = db_session.scalars(select(Ticket)).one()
+    assert (ticket.urgency.value, ticket.trade.value, ticket.problem) == (
+        "emergency",
+        "plumber",
+        "water_leak",
+    )
+    triage_actions.settings.cache_clear()
