@@ -24,7 +24,8 @@ from bot.outbox import queue_message
 from bot.summary import ROOM_LABELS
 from bot.tenant_chat import engine_for
 from bot.tenants import SharedArea, Tenant
-from bot.tickets import TRADE_LABELS, Contractor, Ticket, Trade, Urgency, open_ticket
+from bot.tickets import Contractor, Ticket, Urgency, open_ticket
+from bot.trades import TRADE_LABELS, Trade
 from bot.triage.schema import Outcome, Problem, TriageUrgency
 from bot.verification import VerificationService
 

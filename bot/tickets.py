@@ -42,6 +42,7 @@ from bot.db import Base, UTCDateTime, utcnow
 from bot.outbox import queue_message
 from bot.tenants import Complex, SharedArea, Tenant, Unit, normalise_phone
 from bot.ticket_messages import cancelled_message, done_message, planned_message
+from bot.trades import Trade
 
 TICKET_NUMBER_PREFIX = "R"
 # Ticket numbers follow the calendar year where the tenants are, not UTC's.
@@ -74,40 +75,6 @@ class Urgency(str, enum.Enum):
     EMERGENCY = "emergency"
     URGENT = "urgent"
     NORMAL = "normal"
-
-
-class Trade(str, enum.Enum):
-    """The kind of contractor a ticket needs."""
-
-    PLUMBER = "plumber"
-    ELECTRICIAN = "electrician"
-    CARPENTER = "carpenter"
-    LOCKSMITH = "locksmith"
-    HEATING = "heating"
-    GLAZIER = "glazier"
-    ROOFER = "roofer"
-    PEST_CONTROL = "pest_control"
-    LIFT = "lift"
-    VENTILATION = "ventilation"
-    CLEANER = "cleaner"
-    GENERAL = "general"
-
-
-# Tenant-facing names of the trades.
-TRADE_LABELS: dict[Trade, str] = {
-    Trade.PLUMBER: "loodgieter",
-    Trade.ELECTRICIAN: "elektricien",
-    Trade.CARPENTER: "timmerman",
-    Trade.LOCKSMITH: "slotenmaker",
-    Trade.HEATING: "cv-monteur",
-    Trade.GLAZIER: "glaszetter",
-    Trade.ROOFER: "dakdekker",
-    Trade.PEST_CONTROL: "ongediertebestrijder",
-    Trade.LIFT: "liftmonteur",
-    Trade.VENTILATION: "ventilatiemonteur",
-    Trade.CLEANER: "schoonmaker",
-    Trade.GENERAL: "onderhoudsmonteur",
-}
 
 
 class PartOfDay(str, enum.Enum):
@@ -523,13 +490,14 @@ def recipient_of(ticket: Ticket) -> tuple[str, str] | None:
     """
     if ticket.channel != WHATSAPP_CHANNEL:
         return (ticket.channel, ticket.conversation_id) if ticket.conversation_id else None
-    phone = _phone_from_sender(ticket.conversation_id)
+    phone = phone_from_sender(ticket.conversation_id)
     if phone is None and ticket.tenant is not None:
         phone = next(iter(ticket.tenant.phone_numbers), None)
     return (WHATSAPP_CHANNEL, phone) if phone else None
 
 
-def _phone_from_sender(sender_id: str | None) -> str | None:
+def phone_from_sender(sender_id: str | None) -> str | None:
+    """The phone number in a channel's sender id (WhatsApp), or None (Messenger, the simulator)."""
     # Twilio's sender ids look like `whatsapp:+31612345678`, Meta's like `31612345678`.
     if not sender_id:
         return None

@@ -201,3 +201,24 @@ def run_concurrently(work: Callable[[], None], *, threads: int) -> None:
         worker.join(timeout=60)
     if errors:
         raise errors[0]
+
+
+def make_verified_tenant(
+    session: Session, *, conversation_id: str, house_number: int = 7, date_of_birth: date = date(1970, 1, 16)
+) -> Tenant:
+    """A tenant at 9999XA `house_number` whose conversation has passed verification."""
+    from bot.verification import VerificationService
+
+    tenant = make_tenant(
+        session,
+        unit=make_unit(session, postcode="9999XA", house_number=house_number),
+        date_of_birth=date_of_birth,
+    )
+    session.commit()
+    result = VerificationService(session).check(
+        conversation_id, None, postcode="9999XA", house_number=str(house_number),
+        date_of_birth=date_of_birth, customer_number=None,
+    )  # fmt: skip
+    session.commit()
+    assert result.status.value == "verified"
+    return tenant

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 import pytest
 from sqlalchemy import select
@@ -8,8 +8,7 @@ from bot.outbox import OutboxMessage
 from bot.ticket_intake import TicketDraft, draft_ticket, open_from_conversation, summary_text
 from bot.tickets import Contractor, Ticket, Trade, Urgency
 from bot.triage.schema import Problem
-from bot.verification import VerificationService
-from tests.db_fixtures import make_shared_area, make_tenant, make_unit
+from tests.db_fixtures import make_shared_area, make_tenant, make_unit, make_verified_tenant
 
 OFFICE_HOURS = load_office_hours()
 FRIDAY_MORNING = datetime(2026, 11, 27, 9, 0, tzinfo=timezone.utc)
@@ -68,23 +67,7 @@ def test_a_draft_survives_a_round_trip_through_a_slot():
 @pytest.fixture
 def verified(db_session):
     """A verified conversation `conv-1` of a tenant at 9999XA 7."""
-    tenant = make_tenant(
-        db_session,
-        unit=make_unit(db_session, postcode="9999XA", house_number=7),
-        date_of_birth=date(1970, 1, 16),
-    )
-    db_session.commit()
-    result = VerificationService(db_session).check(
-        "conv-1",
-        None,
-        postcode="9999XA",
-        house_number="7",
-        date_of_birth=date(1970, 1, 16),
-        customer_number=None,
-    )
-    db_session.commit()
-    assert result.status.value == "verified"
-    return tenant
+    return make_verified_tenant(db_session, conversation_id="conv-1")
 
 
 def _open(url, draft, *, now=FRIDAY_MORNING, conversation_id="conv-1"):

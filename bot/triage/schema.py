@@ -8,6 +8,8 @@ from typing import Literal, Union
 
 from pydantic import BaseModel, Extra, Field, root_validator, validator
 
+from bot.trades import Trade
+
 
 class TriageUrgency(str, enum.Enum):
     """How fast something must happen; `self_help` means the tenant can solve it with instructions."""
@@ -16,22 +18,6 @@ class TriageUrgency(str, enum.Enum):
     URGENT = "urgent"
     NORMAL = "normal"
     SELF_HELP = "self_help"
-
-
-class TriageTrade(str, enum.Enum):
-    """The kinds of contractor a script can send."""
-
-    PLUMBER = "plumber"
-    HEATING = "heating"
-    ELECTRICIAN = "electrician"
-    LOCKSMITH = "locksmith"
-    CARPENTER = "carpenter"
-    GLAZIER = "glazier"
-    ROOFER = "roofer"
-    LIFT = "lift"
-    VENTILATION = "ventilation"
-    PEST_CONTROL = "pest_control"
-    GENERAL = "general"
 
 
 class AnswerType(str, enum.Enum):
@@ -124,7 +110,7 @@ class Outcome(_Strict):
 
     when: dict[str, ConditionValue] = {}
     urgency: TriageUrgency
-    trade: TriageTrade | None = None
+    trade: Trade | None = None
     self_help: str | None = None
     # Extra Dutch advice sent with the outcome (e.g. "zet de hoofdkraan dicht").
     advice: str | None = Field(default=None, max_length=400)
