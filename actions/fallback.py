@@ -9,8 +9,16 @@ from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 
+def _last_bot_response(tracker: Tracker) -> str | None:
+    """The name of the response the bot last uttered, if any."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return (event.get("metadata") or {}).get("utter_action")
+    return None
+
+
 class ActionDefaultFallback(Action):
-    """Asks the tenant to rephrase and forgets the message, so the conversation can go on.
+    """Asks the tenant to rephrase and forgets the message; the second time in a row it offers a person.
 
     Replaces Rasa's built-in fallback, which would need a separate `utter_default`.
     """
@@ -21,5 +29,8 @@ class ActionDefaultFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        dispatcher.utter_message(response="utter_please_rephrase")
+        if _last_bot_response(tracker) in {"utter_please_rephrase", "utter_offer_person"}:
+            dispatcher.utter_message(response="utter_offer_person")
+        else:
+            dispatcher.utter_message(response="utter_please_rephrase")
         return [UserUtteranceReverted()]

@@ -71,6 +71,7 @@ def utcnow() -> datetime:
 
 def load_models() -> MetaData:
     """Import every model module and return the complete metadata."""
+    import bot.nuisance  # noqa: F401
     import bot.outbox  # noqa: F401
     import bot.outcomes  # noqa: F401
     import bot.tenants  # noqa: F401

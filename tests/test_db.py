@@ -20,6 +20,7 @@ APP_TABLES = {
     "tickets",
     "ticket_history",
     "conversation_outcomes",
+    "nuisance_reports",
     "ticket_counters",
     "contractors",
     "contractor_complexes",

@@ -171,6 +171,15 @@ def test_a_leak_is_asked_about_then_when_the_tenant_is_home(stack):
     assert "Dus als ik het goed begrijp" in summary and "op maandag en woensdag, in de ochtend" in summary
 
 
+def test_arrears_are_met_with_help_and_a_colleague_calls_back_on_the_number_given(stack):
+    stack.post("tenant-8", "/payment_arrears")
+    assert "wat er aan de hand is" in _texts(stack.post("tenant-8", "/affirm"))
+    replies = _texts(stack.post("tenant-8", "ik ben ziek geweest en mijn inkomen is minder"))
+    # The REST sender id is no phone number, so the bot asks for one.
+    assert "betalingsregeling" in replies and "telefoonnummer" in replies
+    assert "Een collega belt u" in _texts(stack.post("tenant-8", "06 12345678"))
+
+
 def test_wrong_answers_never_say_which_and_end_with_the_offer_of_a_person(stack):
     stack.post("tenant-5", "/ticket_status")
     stack.post("tenant-5", "/affirm")

@@ -492,3 +492,11 @@ def answer(problem: Problem, state: TriageState, text: str, context: Context) ->
     decision = decide(problem, answers, context)
     asked = decision.open_questions[0] if decision.open_questions else None
     return TriageState(problem_id=problem.id, answers=answers, asked=asked, retries=retries), decision
+
+
+_PLAIN_YES_NO = Question(id="yes_no", text="Ja of nee?", type=AnswerType.YES_NO)
+
+
+def read_yes_no(text: str) -> object | None:
+    """A plain yes (True), no (False) or doubt (`unknown`) reply, else None."""
+    return read_reply(_PLAIN_YES_NO, text)

@@ -13,3 +13,23 @@ def test_fallback_asks_to_rephrase_and_forgets_the_message():
     events = asyncio.run(ActionDefaultFallback().run(dispatcher, tracker, {}))
     assert [m["response"] for m in dispatcher.messages] == ["utter_please_rephrase"]
     assert events == [UserUtteranceReverted()]
+
+
+def _bot(response):
+    return {"event": "bot", "text": "...", "metadata": {"utter_action": response}}
+
+
+def test_the_second_misunderstanding_in_a_row_offers_a_person():
+    dispatcher = CollectingDispatcher()
+    events = [_bot("utter_greet"), _bot("utter_please_rephrase")]
+    tracker = Tracker("t", {}, {"text": "qwerty"}, events, False, None, {}, "action_listen")
+    assert asyncio.run(ActionDefaultFallback().run(dispatcher, tracker, {})) == [UserUtteranceReverted()]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_offer_person"]
+
+
+def test_an_understood_message_in_between_starts_counting_again():
+    dispatcher = CollectingDispatcher()
+    events = [_bot("utter_please_rephrase"), _bot("utter_greet")]
+    tracker = Tracker("t", {}, {"text": "qwerty"}, events, False, None, {}, "action_listen")
+    asyncio.run(ActionDefaultFallback().run(dispatcher, tracker, {}))
+    assert [m["response"] for m in dispatcher.messages] == ["utter_please_rephrase"]
