@@ -247,3 +247,27 @@ def _photos(tracker: Tracker) -> list[str]:
                 if url and url not in urls:
                     urls.append(url)
     return urls
+
+
+class ActionStoreSatisfaction(Action):
+    """Stores the tenant's 1-5 score of the conversation, from a button or a typed number."""
+
+    def name(self) -> str:
+        return "action_store_satisfaction"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        score = outcomes.read_score(
+            tracker.get_slot("satisfaction_score") or tracker.latest_message.get("text")
+        )
+        if score is not None:
+            outcomes.record_score(
+                settings().database_url,
+                conversation_id=tracker.sender_id,
+                channel=tracker.get_latest_input_channel() or "unknown",
+                score=score,
+                flow=tracker.get_slot("category"),
+                now=now(),
+            )
+        return [SlotSet("satisfaction_score", None)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Column, Integer, String, select
@@ -70,3 +71,54 @@ def count_by_kind(session: Session, *, since: datetime | None = None) -> dict[st
     for kind in session.scalars(query):
         counts[kind] += 1
     return counts
+
+
+class SatisfactionScore(Base):
+    """The tenant's 1-5 score at the end of a finished flow."""
+
+    __tablename__ = "satisfaction_scores"
+    __table_args__ = (CheckConstraint("score BETWEEN 1 AND 5", name="score_range"),)
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(128), nullable=False, index=True)
+    channel = Column(String(32), nullable=False)
+    score = Column(Integer, nullable=False)
+    # What the flow was about: a ticket, self-help, nuisance, arrears.
+    flow = Column(String(32), nullable=True)
+    at = Column(UTCDateTime, nullable=False, default=utcnow, index=True)
+
+
+SCORE_PATTERN = re.compile(r"(?<!\d)([1-5])(?!\d)")
+
+
+def read_score(text: str | None) -> int | None:
+    """A score 1-5 from a reply like "4", "een 5" or "4 sterren"; None if there is none or several."""
+    found = set(SCORE_PATTERN.findall(text or ""))
+    return int(found.pop()) if len(found) == 1 else None
+
+
+def add_score(
+    session: Session, *, conversation_id: str, channel: str, score: int, flow: str | None = None,
+    now: datetime | None = None,
+) -> SatisfactionScore:  # fmt: skip
+    """Record a score in the caller's transaction.
+
+    Raises:
+        ValueError: for a score outside 1-5.
+    """
+    if not 1 <= score <= 5:
+        raise ValueError(f"a satisfaction score is 1 to 5, not {score}")
+    row = SatisfactionScore(
+        conversation_id=conversation_id, channel=channel, score=score, flow=flow, at=now or utcnow()
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def record_score(database_url: str, **fields) -> None:
+    """Record a score in its own transaction (for the actions)."""
+    from bot.tenant_chat import engine_for
+
+    with transaction(session_factory(engine_for(database_url))) as session:
+        add_score(session, **fields)

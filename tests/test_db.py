@@ -20,6 +20,7 @@ APP_TABLES = {
     "tickets",
     "ticket_history",
     "conversation_outcomes",
+    "satisfaction_scores",
     "nuisance_reports",
     "ticket_counters",
     "contractors",

@@ -1,8 +1,17 @@
 from datetime import datetime, timezone
 
 import pytest
+from sqlalchemy import select
 
-from bot.outcomes import SELF_HELP_FAILED, SELF_HELP_SOLVED, add_outcome, count_by_kind
+from bot.outcomes import (
+    SELF_HELP_FAILED,
+    SELF_HELP_SOLVED,
+    SatisfactionScore,
+    add_outcome,
+    add_score,
+    count_by_kind,
+    read_score,
+)
 
 
 def test_outcomes_are_counted_by_kind_since_a_moment(db_session):
@@ -21,3 +30,19 @@ def test_outcomes_are_counted_by_kind_since_a_moment(db_session):
 def test_an_unknown_outcome_is_refused(db_session):
     with pytest.raises(ValueError, match="unknown outcome kind"):
         add_outcome(db_session, conversation_id="a", channel="whatsapp", kind="solved_by_magic")
+
+
+@pytest.mark.parametrize(
+    ("reply", "score"),
+    [("4", 4), ("een 5!", 5), ("3 sterren", 3), ("10", None), ("tussen 3 en 4", None), ("top", None)],
+)
+def test_a_score_is_read_from_the_reply_only_when_it_is_one_number_from_1_to_5(reply, score):
+    assert read_score(reply) == score
+
+
+def test_scores_are_stored_and_out_of_range_refused(db_session):
+    add_score(db_session, conversation_id="a", channel="whatsapp", score=5, flow="repair")
+    db_session.commit()
+    assert db_session.scalars(select(SatisfactionScore.score)).all() == [5]
+    with pytest.raises(ValueError, match="1 to 5"):
+        add_score(db_session, conversation_id="a", channel="whatsapp", score=6)

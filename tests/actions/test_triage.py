@@ -217,3 +217,20 @@ def test_the_confirmed_ticket_is_opened_only_for_a_verified_tenant(db_session, m
         "water_leak",
     )
     triage_actions.settings.cache_clear()
+
+
+def test_a_score_is_stored_from_the_button_or_a_typed_number(db_session, migrated_url, monkeypatch):
+    from actions.triage import ActionStoreSatisfaction
+    from bot.outcomes import SatisfactionScore
+
+    monkeypatch.setenv("DATABASE_URL", migrated_url)
+    triage_actions.settings.cache_clear()
+    _, slots = _run(
+        ActionStoreSatisfaction(), _tracker("4", intent="inform", slots={"satisfaction_score": "4"})
+    )
+    assert slots == {"satisfaction_score": None}
+    _run(ActionStoreSatisfaction(), _tracker("een 2 helaas", intent="inform", slots={"category": "nuisance"}))
+    _run(ActionStoreSatisfaction(), _tracker("geen idee", intent="inform"))
+    rows = db_session.scalars(select(SatisfactionScore)).all()
+    assert sorted((row.score, row.flow) for row in rows) == [(2, "nuisance"), (4, None)]
+    triage_actions.settings.cache_clear()
