@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.db import session_factory, transaction, utcnow
+from bot.db import app_transaction, utcnow
 from bot.office_hours import OfficeHours
-from bot.tenant_chat import engine_for
 from bot.tenants import Tenant, normalise_phone
 from bot.tickets import phone_from_sender, request_callback
 from bot.verification import VerificationService
@@ -47,7 +46,7 @@ def promise_callback(
     """
     now = now or utcnow()
     number = normalise_phone(phone) if phone else phone_from_sender(sender)
-    with transaction(session_factory(engine_for(database_url))) as session:
+    with app_transaction(database_url) as session:
         tenant_id = VerificationService(session).verified_tenant(conversation_id)
         tenant = session.get(Tenant, tenant_id) if tenant_id is not None else None
         if tenant is None and number is None:

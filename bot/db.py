@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import MetaData, event
@@ -71,6 +72,7 @@ def utcnow() -> datetime:
 
 def load_models() -> MetaData:
     """Import every model module and return the complete metadata."""
+    import bot.escalation  # noqa: F401
     import bot.nuisance  # noqa: F401
     import bot.outbox  # noqa: F401
     import bot.outcomes  # noqa: F401
@@ -126,6 +128,19 @@ def session_factory(engine: Engine) -> sessionmaker:
 def transaction(factory: sessionmaker) -> Iterator[Session]:
     """A session in one transaction: committed on success, rolled back on error, then closed."""
     with factory() as session, session.begin():
+        yield session
+
+
+@lru_cache(maxsize=4)
+def engine_for(url: str) -> Engine:
+    """One engine per database URL and process, created when first needed."""
+    return create_engine_from_url(url)
+
+
+@contextmanager
+def app_transaction(database_url: str) -> Iterator[Session]:
+    """One transaction on the app database at `database_url` (for actions and commands)."""
+    with transaction(session_factory(engine_for(database_url))) as session:
         yield session
 
 

@@ -14,8 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Text, func, select
 from sqlalchemy.orm import Session
 
-from bot.db import Base, UTCDateTime, session_factory, transaction, utcnow
-from bot.tenant_chat import engine_for
+from bot.db import Base, UTCDateTime, app_transaction, utcnow
 from bot.tenants import normalise_postcode
 from bot.triage.engine import normalise_text
 from bot.verification import VerificationService
@@ -134,6 +133,6 @@ def add_report(
 
 def register(database_url: str, **fields) -> NuisanceAssessment:
     """Register a report in its own transaction, for the conversation's verified tenant if any."""
-    with transaction(session_factory(engine_for(database_url))) as session:
+    with app_transaction(database_url) as session:
         tenant_id = VerificationService(session).verified_tenant(fields["conversation_id"])
         return add_report(session, tenant_id=tenant_id, **fields)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Column, Integer, String, select
 from sqlalchemy.orm import Session
 
-from bot.db import Base, UTCDateTime, session_factory, transaction, utcnow
+from bot.db import Base, UTCDateTime, app_transaction, utcnow
 
 SELF_HELP_SOLVED = "self_help_solved"
 SELF_HELP_FAILED = "self_help_failed"
@@ -56,9 +56,7 @@ def add_outcome(
 
 def record(database_url: str, **fields) -> None:
     """Record an outcome in its own transaction (for the actions)."""
-    from bot.tenant_chat import engine_for
-
-    with transaction(session_factory(engine_for(database_url))) as session:
+    with app_transaction(database_url) as session:
         add_outcome(session, **fields)
 
 
@@ -118,7 +116,5 @@ def add_score(
 
 def record_score(database_url: str, **fields) -> None:
     """Record a score in its own transaction (for the actions)."""
-    from bot.tenant_chat import engine_for
-
-    with transaction(session_factory(engine_for(database_url))) as session:
+    with app_transaction(database_url) as session:
         add_score(session, **fields)

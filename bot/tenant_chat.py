@@ -8,11 +8,8 @@ settings' `DATABASE_URL` and reused for the life of the action server.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from sqlalchemy.engine import Engine
-
-from bot.db import create_engine_from_url, session_factory, transaction
+from bot.db import app_transaction
 from bot.summary import describe_problem
 from bot.tenants import Tenant, parse_house_number
 from bot.ticket_messages import open_tickets_message, ticket_line
@@ -23,12 +20,6 @@ from bot.verification import (
     normalise_customer_number,
     parse_date_of_birth,
 )
-
-
-@lru_cache(maxsize=4)
-def engine_for(url: str) -> Engine:
-    """One engine per database URL and process, created when first needed."""
-    return create_engine_from_url(url)
 
 
 @dataclass(frozen=True)
@@ -68,7 +59,7 @@ def verify(
 ) -> VerificationOutcome:
     """Check the answers; the same outcome whichever answer was wrong."""
     birth = parse_date_of_birth(extra_factor)
-    with transaction(session_factory(engine_for(database_url))) as session:
+    with app_transaction(database_url) as session:
         result = VerificationService(session).check(
             conversation_id,
             sender,
@@ -83,13 +74,13 @@ def verify(
 
 def is_verified(database_url: str, *, conversation_id: str) -> bool:
     """Whether this conversation has verified a tenancy that is still valid."""
-    with transaction(session_factory(engine_for(database_url))) as session:
+    with app_transaction(database_url) as session:
         return VerificationService(session).verified_tenant(conversation_id) is not None
 
 
 def open_tickets_text(database_url: str, *, conversation_id: str) -> str | None:
     """The verified tenant's open tickets in plain Dutch; None if not verified."""
-    with transaction(session_factory(engine_for(database_url))) as session:
+    with app_transaction(database_url) as session:
         tenant_id = VerificationService(session).verified_tenant(conversation_id)
         if tenant_id is None:
             return None

@@ -17,12 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.availability import describe_availability
-from bot.db import session_factory, transaction, utcnow
+from bot.db import app_transaction, utcnow
 from bot.duplicates import duplicate_notice, find_duplicate, original_of
 from bot.office_hours import OfficeHours
 from bot.outbox import queue_message
 from bot.summary import ROOM_LABELS
-from bot.tenant_chat import engine_for
 from bot.tenants import SharedArea, Tenant
 from bot.tickets import Contractor, Ticket, Urgency, open_ticket
 from bot.trades import TRADE_LABELS, Trade
@@ -180,7 +179,7 @@ def open_from_conversation(
     tenant hears it is known, without anything about the neighbour who reported it.
     """
     now = now or utcnow()
-    with transaction(session_factory(engine_for(database_url))) as session:
+    with app_transaction(database_url) as session:
         tenant_id = VerificationService(session).verified_tenant(conversation_id)
         if tenant_id is None:
             return None
