@@ -25,6 +25,10 @@ FAQ_TOPICS = {
     "housing_application",
     "repair_responsibility",
     "insurance",
+    "complaints",
+    "co_tenancy",
+    "parking",
+    "final_inspection",
 }
 
 
