@@ -57,12 +57,14 @@ class ActionOpenTicket(Action):
         if draft is None:
             dispatcher.utter_message(response="utter_ticket_not_opened")
             return [SlotSet("pending_request", None)]
+        knowledge = knowledge_cache().get()
         opened = open_from_conversation(
             settings().database_url,
             draft=draft,
             conversation_id=tracker.sender_id,
             channel=tracker.get_latest_input_channel() or "unknown",
-            office_hours=knowledge_cache().get().office_hours,
+            office_hours=knowledge.office_hours,
+            routing=knowledge.routing,
             now=now(),
         )
         if opened is None:

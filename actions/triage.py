@@ -11,14 +11,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.escalation import escalate_conversation, tell_escalated
 from bot import outcomes
+from bot.escalation import DISPUTED_URGENCY, SAFETY
 from bot.selfhelp import instructions_text
 from bot.settings import PROJECT_DIR, load_settings
 from bot.ticket_intake import TicketDraft, draft_ticket, summary_text
 from bot.tickets import Urgency
 from bot.triage.engine import Decision, TriageState, decide
 from bot.triage.schema import AnswerType, TriageUrgency
-from bot.triage.service import KnowledgeCache, continue_triage, start_triage
+from bot.triage.service import KnowledgeCache, continue_triage, is_topic_change, start_triage
 
 YES_NO_BUTTONS = (("Ja", "ja"), ("Nee", "nee"), ("Weet ik niet", "weet ik niet"))
 
@@ -108,6 +110,27 @@ class ValidateTriageForm(FormValidationAction):
         decision = _decision(tracker)
         return [] if decision is None or decision.decided else domain_slots
 
+    async def extract_triage_reply(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The reply to the question asked, unless the tenant asks for a person or changes topic.
+
+        Extracting nothing makes the form step aside, so the rules for a person or the new
+        topic (data/rules/triage.yml) take over.
+        """
+        state = _state(tracker)
+        if tracker.get_slot("requested_slot") != "triage_reply" or state is None:
+            return {}
+        text = tracker.latest_message.get("text") or ""
+        intent = tracker.latest_message.get("intent") or {}
+        name = (intent.get("name") or "").split("/", 1)[0]
+        if name == "request_human":
+            return {}
+        confidence = float(intent.get("confidence") or 0.0)
+        if is_topic_change(knowledge_cache().get(), state, text, intent=name, confidence=confidence):
+            return {}
+        return {"triage_reply": text}
+
     def validate_triage_reply(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -149,7 +172,11 @@ def _buttons(question) -> list[dict[str, str]]:
 
 
 class ActionTriageOutcome(Action):
-    """Tells the outcome's advice, sends self-help, and drafts the ticket and its summary."""
+    """Tells the outcome's advice, sends self-help, and drafts the ticket and its summary.
+
+    A safety case, or an outcome that asks for a person, warns the desk or the on-call
+    colleague right here, before the summary and verification: acting comes first.
+    """
 
     def name(self) -> str:
         return "action_triage_outcome"
@@ -182,11 +209,50 @@ class ActionTriageOutcome(Action):
         ]
         if outcome.advice:
             dispatcher.utter_message(response="utter_triage_advice", triage_advice=outcome.advice)
+        reason = SAFETY if decision.problem.safety_advice else outcome.handoff
+        if reason:
+            escalated = escalate_conversation(
+                tracker,
+                database_url=settings().database_url,
+                knowledge=knowledge,
+                at=now(),
+                reason=reason,
+                summary=summary_text(draft),
+                tenant_words=draft.description,
+            )
+            tell_escalated(dispatcher, escalated)
         if outcome.self_help:
             item = knowledge.catalogue.get(outcome.self_help)
             steps = instructions_text(item, settings().self_help_base_url)
             dispatcher.utter_message(response="utter_self_help_steps", self_help_text=steps)
         return events
+
+
+class ActionEscalateUrgency(Action):
+    """The tenant disagrees with the urgency: the desk or the on-call colleague looks at it now."""
+
+    def name(self) -> str:
+        return "action_escalate_urgency"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        summary = tracker.get_slot("ticket_summary")
+        if not summary:
+            dispatcher.utter_message(response="utter_dispute_without_report")
+            return []
+        escalated = escalate_conversation(
+            tracker,
+            database_url=settings().database_url,
+            knowledge=knowledge_cache().get(),
+            at=now(),
+            reason=DISPUTED_URGENCY,
+            summary=summary,
+            tenant_words=tracker.latest_message.get("text") or "",
+        )
+        dispatcher.utter_message(response="utter_urgency_heard")
+        tell_escalated(dispatcher, escalated)
+        return []
 
 
 class ActionSelfHelpResult(Action):

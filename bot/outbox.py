@@ -1,4 +1,4 @@
-"""The outbox: messages for tenants, recorded in the transaction that caused them.
+"""The outbox: messages for tenants and staff, recorded in the transaction that caused them.
 
 A status change and the message about it commit or roll back together, so a tenant is
 never told about a change that did not happen. Nothing delivers these messages yet:
@@ -26,7 +26,8 @@ class OutboxMessage(Base):
     __tablename__ = "outbox_messages"
 
     id = Column(Integer, primary_key=True)
-    ticket_id = Column(ForeignKey("tickets.id", ondelete="CASCADE"), nullable=False, index=True)
+    # The ticket it is about; none for a warning to staff before a ticket exists.
+    ticket_id = Column(ForeignKey("tickets.id", ondelete="CASCADE"), nullable=True, index=True)
     tenant_id = Column(ForeignKey("tenants.id", ondelete="SET NULL"), nullable=True, index=True)
     # The channel to send on (`whatsapp`, `messenger`, ...) and the address there:
     # a phone number in E.164 for WhatsApp, the channel's user id otherwise.
@@ -51,7 +52,7 @@ class OutboxMessage(Base):
 def queue_message(
     session: Session,
     *,
-    ticket_id: int,
+    ticket_id: int | None,
     tenant_id: int | None,
     channel: str,
     recipient: str,

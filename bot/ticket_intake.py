@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 from bot.availability import describe_availability
 from bot.db import app_transaction, utcnow
 from bot.duplicates import duplicate_notice, find_duplicate, original_of
+from bot.escalation import NO_ON_CALL_CONTRACTOR, escalate
 from bot.office_hours import OfficeHours
 from bot.outbox import queue_message
+from bot.routing import Routing
 from bot.summary import ROOM_LABELS
 from bot.tenants import SharedArea, Tenant
 from bot.tickets import Contractor, Ticket, Urgency, open_ticket
@@ -170,6 +172,7 @@ def open_from_conversation(
     conversation_id: str,
     channel: str,
     office_hours: OfficeHours,
+    routing: Routing | None = None,
     now: datetime | None = None,
 ) -> OpenedTicket | None:
     """Open the ticket for the conversation's verified tenant; None when nobody is verified.
@@ -177,6 +180,8 @@ def open_from_conversation(
     A shared-area problem that is already reported in the complex, or the same tenant's
     report of the same problem within 14 days, is linked to the original ticket and the
     tenant hears it is known, without anything about the neighbour who reported it.
+    An emergency out of hours alerts the on-call contractor of its trade; when there is
+    none, the on-call staff member of `routing` is warned instead.
     """
     now = now or utcnow()
     with app_transaction(database_url) as session:
@@ -216,6 +221,20 @@ def open_from_conversation(
         alerted = False
         if original is None and draft.urgency is Urgency.EMERGENCY and not office_hours.is_open(now):
             alerted = alert_on_call(session, ticket, now=now)
+            if not alerted and routing is not None:
+                escalate(
+                    session,
+                    routing=routing,
+                    office_hours=office_hours,
+                    conversation_id=conversation_id,
+                    channel=channel,
+                    reason=NO_ON_CALL_CONTRACTOR,
+                    summary=summary_text(draft),
+                    tenant_words=draft.description,
+                    ticket_id=ticket.id,
+                    ticket_number=ticket.number,
+                    now=now,
+                )
         duplicate_text = duplicate_notice(original_of(original)).text if original is not None else None
         return OpenedTicket(
             number=ticket.number,

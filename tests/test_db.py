@@ -20,6 +20,7 @@ APP_TABLES = {
     "tickets",
     "ticket_history",
     "conversation_outcomes",
+    "escalations",
     "satisfaction_scores",
     "nuisance_reports",
     "ticket_counters",

@@ -5,6 +5,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -152,6 +153,30 @@ def test_a_leak_through_the_ceiling_becomes_an_emergency_ticket_after_summary_an
     (ticket,) = [t for t in tickets if t["number"] == number.group(0)]
     assert (ticket["urgency"], ticket["trade"], ticket["problem"]) == ("emergency", "plumber", "water_leak")
     assert (ticket["address"], ticket["room"]) == ("9999XA 3", "bathroom")
+
+
+def test_gas_gets_safety_advice_and_a_colleague_is_warned_before_any_question(stack):
+    replies = [reply.get("text", "") for reply in stack.post("tenant-9", "ik ruik gas in de keuken")]
+    advice = next(i for i, text in enumerate(replies) if "0800-9009" in text)
+    warned = next(i for i, text in enumerate(replies) if "direct doorgegeven" in text)
+    summary = next(
+        i for i, text in enumerate(replies) if text.startswith("Dus als ik het goed begrijp: gaslucht")
+    )
+    assert advice == 0 and advice < warned < summary
+    with sqlite3.connect(stack.var_dir / "app.db") as connection:
+        reasons = connection.execute(
+            "SELECT reason FROM escalations WHERE conversation_id = 'tenant-9'"
+        ).fetchall()
+        alerts = connection.execute("SELECT text FROM outbox_messages WHERE ticket_id IS NULL").fetchall()
+    assert reasons == [("safety",)]
+    assert any("ESCALATIE" in text and "tenant-9" in text for (text,) in alerts)
+
+
+def test_a_question_during_triage_is_answered_and_the_triage_question_comes_back(stack):
+    question = stack.post("tenant-10", "er lekt water in de badkamer")[-1]["text"]
+    replies = _texts(stack.post("tenant-10", "mag ik eigenlijk een hond houden in mijn woning?"))
+    assert "huisdier" in replies.lower()
+    assert question.endswith("?") and question in replies  # the same triage question again
 
 
 def test_a_leak_is_asked_about_then_when_the_tenant_is_home(stack):

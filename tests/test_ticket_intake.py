@@ -3,8 +3,10 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from bot.escalation import Escalation
 from bot.office_hours import load_office_hours
 from bot.outbox import OutboxMessage
+from bot.routing import load_routing
 from bot.ticket_intake import TicketDraft, draft_ticket, open_from_conversation, summary_text
 from bot.tickets import Contractor, Ticket, Trade, Urgency
 from bot.triage.schema import Problem
@@ -130,6 +132,30 @@ def test_an_emergency_out_of_hours_alerts_the_on_call_contractor_of_the_trade(
     (message,) = db_session.scalars(select(OutboxMessage)).all()
     assert message.recipient == "+31612346002" and opened.number in message.text
     assert "9999 XA" in message.text  # the contractor needs the address to go there
+
+
+def test_an_emergency_out_of_hours_without_an_on_call_contractor_warns_the_on_call_staff(
+    db_session, migrated_url, verified
+):
+    db_session.add(
+        Contractor(name="Nachtelektricien", trade=Trade.ELECTRICIAN, phone="+31612346003", on_call=True)
+    )
+    db_session.commit()
+    opened = open_from_conversation(
+        migrated_url,
+        draft=_draft(urgency=Urgency.EMERGENCY),
+        conversation_id="conv-1",
+        channel="whatsapp",
+        office_hours=OFFICE_HOURS,
+        routing=load_routing(),
+        now=SATURDAY_NIGHT,
+    )
+    assert not opened.on_call_alerted
+    escalation = db_session.scalars(select(Escalation)).one()
+    assert escalation.reason == "no_on_call_contractor" and escalation.ticket_id is not None
+    (message,) = db_session.scalars(select(OutboxMessage)).all()
+    on_call = load_routing().on_call_at(OFFICE_HOURS.local(SATURDAY_NIGHT))
+    assert message.recipient == on_call.phone and f"Melding: {opened.number}." in message.text
 
 
 def test_an_emergency_during_office_hours_is_dispatched_by_colleagues_not_the_on_call_service(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.datafiles import DataFileError
 from bot.office_hours import OfficeHours, load_office_hours
+from bot.routing import Routing, load_routing
 from bot.selfhelp import Catalogue, load_catalogue
 from bot.triage import engine
 from bot.triage.engine import Context, Decision, TriageState
@@ -22,6 +23,11 @@ DATA_DIR = PROJECT_DIR / "data"
 # Categories whose messages are triaged by every script (None: no model, as in tests);
 # messages of other categories only by their own category's scripts and the safety scripts.
 REPAIR_LIKE = frozenset({"repair", None})
+# A reply to a triage question with one of these intents, which reads as no answer, is a
+# change of topic: the tenant asks something else or reports nuisance or arrears instead.
+TOPIC_CHANGE_INTENTS = frozenset({"report_nuisance", "payment_arrears", "ticket_status", "faq"})
+# How sure NLU must be before a reply is taken as a new topic rather than a poor answer.
+TOPIC_CHANGE_MIN_CONFIDENCE = 0.8
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,7 @@ class Knowledge:
     scripts: Scripts
     catalogue: Catalogue
     office_hours: OfficeHours
+    routing: Routing
 
     def context(self, moment: datetime) -> Context:
         """The facts about a moment that scripts can use."""
@@ -39,13 +46,13 @@ class Knowledge:
 
 
 def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
-    """Load triage scripts, self-help catalogue and office hours; every problem is reported.
+    """Load triage scripts, self-help catalogue, office hours and routing; every problem is reported.
 
     Raises:
         DataFileError: naming file and line of each problem in any of the files.
     """
     problems: list[str] = []
-    catalogue = office_hours = scripts = None
+    catalogue = office_hours = scripts = routing = None
     try:
         catalogue = load_catalogue(data_dir / "selfhelp.yml")
     except DataFileError as error:
@@ -55,13 +62,17 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
     except DataFileError as error:
         problems.extend(error.problems)
     try:
+        routing = load_routing(data_dir / "routing.yml")
+    except DataFileError as error:
+        problems.extend(error.problems)
+    try:
         item_ids = [item.id for item in catalogue.items] if catalogue else None
         scripts = load_scripts(data_dir / "triage", self_help_ids=item_ids)
     except DataFileError as error:
         problems.extend(error.problems)
     if problems:
         raise DataFileError(problems)
-    return Knowledge(scripts=scripts, catalogue=catalogue, office_hours=office_hours)
+    return Knowledge(scripts=scripts, catalogue=catalogue, office_hours=office_hours, routing=routing)
 
 
 def candidate_problems(knowledge: Knowledge, category: str | None) -> list[Problem]:
@@ -97,6 +108,28 @@ def continue_triage(
     """Take the tenant's reply to the question asked."""
     problem = knowledge.scripts.get(state.problem_id)
     return engine.answer(problem, state, text, knowledge.context(at))
+
+
+def reads_as_answer(knowledge: Knowledge, state: TriageState, text: str) -> bool:
+    """Whether the reply answers the question asked, or any other question of the script."""
+    problem = knowledge.scripts.get(state.problem_id)
+    question = next((q for q in problem.questions if q.id == state.asked), None)
+    if question is not None and engine.read_reply(question, text) is not None:
+        return True
+    return bool(engine.answers_in_text(problem, text, skip=state.answers))
+
+
+def is_topic_change(
+    knowledge: Knowledge, state: TriageState, text: str, *, intent: str | None, confidence: float
+) -> bool:
+    """Whether a reply to a triage question is about something else (a question, nuisance, arrears).
+
+    Only when NLU is sure of another topic and the reply answers nothing: "ja, bij de
+    buren ook" stays an answer, whatever NLU makes of it.
+    """
+    if intent not in TOPIC_CHANGE_INTENTS or confidence < TOPIC_CHANGE_MIN_CONFIDENCE:
+        return False
+    return not reads_as_answer(knowledge, state, text)
 
 
 def report(category: str | None, decision: Decision | None) -> dict:
@@ -137,7 +170,7 @@ class KnowledgeCache:
         self._knowledge: Knowledge | None = None
 
     def _current_stamp(self) -> tuple:
-        paths = [self.data_dir / "selfhelp.yml", self.data_dir / "office_hours.yml"]
+        paths = [self.data_dir / name for name in ("selfhelp.yml", "office_hours.yml", "routing.yml")]
         paths += sorted((self.data_dir / "triage").glob("*.yml"))
         return tuple((str(p), p.stat().st_mtime_ns) for p in paths if p.exists())
 

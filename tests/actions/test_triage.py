@@ -12,11 +12,14 @@ import actions.triage as triage_actions
 from actions.tickets import ActionOpenTicket, ValidateTicketForm
 from actions.triage import (
     ActionAskTriageReply,
+    ActionEscalateUrgency,
     ActionSelfHelpResult,
     ActionStartTriage,
     ActionTriageOutcome,
     ValidateTriageForm,
 )
+from bot.escalation import Escalation
+from bot.outbox import OutboxMessage
 from bot.outcomes import ConversationOutcome
 from bot.tickets import Ticket
 from bot.triage.service import KnowledgeCache
@@ -82,6 +85,7 @@ def data_dir(tmp_path, monkeypatch):
     (tmp_path / "triage" / "test.yml").write_text(textwrap.dedent(SCRIPTS))
     (tmp_path / "selfhelp.yml").write_text(CATALOGUE)
     shutil.copy(PROJECT_DIR / "data" / "office_hours.yml", tmp_path / "office_hours.yml")
+    shutil.copy(PROJECT_DIR / "data" / "routing.yml", tmp_path / "routing.yml")
     cache = KnowledgeCache(tmp_path)
     monkeypatch.setattr(triage_actions, "knowledge_cache", lambda: cache)
     monkeypatch.setattr(triage_actions, "now", lambda: NOW)
@@ -92,8 +96,10 @@ def data_dir(tmp_path, monkeypatch):
     return tmp_path
 
 
-def _tracker(text="...", intent="report_repair", slots=None, entities=(), sender="conv-1", events=()):
-    message = {"text": text, "intent": {"name": intent}, "entities": list(entities)}
+def _tracker(
+    text="...", intent="report_repair", slots=None, entities=(), sender="conv-1", events=(), confidence=1.0
+):
+    message = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": list(entities)}
     return Tracker(sender, slots or {}, message, list(events), False, None, {}, "action_listen")
 
 
@@ -234,3 +240,86 @@ def test_a_score_is_stored_from_the_button_or_a_typed_number(db_session, migrate
     rows = db_session.scalars(select(SatisfactionScore)).all()
     assert sorted((row.score, row.flow) for row in rows) == [(2, "nuisance"), (4, None)]
     triage_actions.settings.cache_clear()
+
+
+@pytest.fixture
+def app_database(migrated_url, monkeypatch):
+    """The actions write to the test database."""
+    monkeypatch.setenv("DATABASE_URL", migrated_url)
+    triage_actions.settings.cache_clear()
+    yield migrated_url
+    triage_actions.settings.cache_clear()
+
+
+def test_a_safety_case_warns_a_colleague_before_the_summary_is_asked(db_session, app_database):
+    _, started = _run(ActionStartTriage(), _tracker("ik ruik gas in de keuken"))
+    report = {
+        "event": "user",
+        "text": "ik ruik gas in de keuken",
+        "parse_data": {"intent": {"name": "report_repair"}},
+    }
+    messages, slots = _run(
+        ActionTriageOutcome(), _tracker(slots={"triage": started["triage"]}, events=[report])
+    )
+    # NOW is a Wednesday morning: the customer-contact desk is warned, and no question came first.
+    assert [m["response"] for m in messages] == ["utter_escalated_desk"]
+    assert slots["ticket_step"] == "summarise"
+    escalation = db_session.scalars(select(Escalation)).one()
+    assert (escalation.reason, escalation.conversation_id) == ("safety", "conv-1")
+    assert escalation.summary.startswith("gaslucht")
+    alert = db_session.scalars(select(OutboxMessage)).one()
+    assert alert.recipient == escalation.staff_phone == "+31612340900" and alert.ticket_id is None
+    assert (
+        alert.text.startswith("ESCALATIE: veiligheid")
+        and 'Huurder schreef: "ik ruik gas in de keuken"' in alert.text
+    )
+
+
+def test_an_ordinary_emergency_warns_nobody_extra(db_session, app_database):
+    _, started = _run(ActionStartTriage(), _tracker("het water stroomt, lekkage"))
+    messages, _ = _run(ActionTriageOutcome(), _tracker(slots={"triage": started["triage"]}))
+    assert [m["response"] for m in messages] == ["utter_triage_advice"]
+    assert db_session.scalars(select(Escalation)).all() == []
+
+
+def test_a_disputed_urgency_warns_a_colleague_once(db_session, app_database):
+    slots = {"ticket_summary": "lekkage in de keuken; dit plannen we in"}
+    messages, _ = _run(ActionEscalateUrgency(), _tracker("dit kan niet wachten!", "dispute_urgency", slots))
+    assert [m["response"] for m in messages] == ["utter_urgency_heard", "utter_escalated_desk"]
+    messages, _ = _run(ActionEscalateUrgency(), _tracker("echt niet!!", "dispute_urgency", slots))
+    assert [m["response"] for m in messages] == ["utter_urgency_heard", "utter_escalated_already"]
+    escalation = db_session.scalars(select(Escalation)).one()
+    assert escalation.reason == "disputed_urgency"
+    assert 'Huurder schreef: "dit kan niet wachten!"' in db_session.scalars(select(OutboxMessage.text)).one()
+
+
+def test_a_disputed_urgency_without_a_report_asks_what_is_wrong(db_session, app_database):
+    messages, _ = _run(ActionEscalateUrgency(), _tracker("het is spoed", "dispute_urgency"))
+    assert [m["response"] for m in messages] == ["utter_dispute_without_report"]
+    assert db_session.scalars(select(Escalation)).all() == []
+
+
+def _extract(text, intent, confidence, state):
+    tracker = _tracker(
+        text, intent, slots={"triage": state, "requested_slot": "triage_reply"}, confidence=confidence
+    )
+    return asyncio.run(ValidateTriageForm().extract_triage_reply(CollectingDispatcher(), tracker, {}))
+
+
+def test_a_reply_on_another_topic_leaves_the_triage_question_to_the_rules():
+    _, started = _run(ActionStartTriage(), _tracker("er lekt water"))
+    state = started["triage"]
+    assert _extract("de buren draaien elke nacht harde muziek", "report_nuisance", 0.97, state) == {}
+    assert _extract("ik wil een mens spreken", "request_human", 0.99, state) == {}
+    # An answer stays an answer, whatever NLU makes of it; an unsure guess is no new topic.
+    assert _extract("ja het stroomt bij de buren", "report_nuisance", 0.97, state) == {
+        "triage_reply": "ja het stroomt bij de buren"
+    }
+    assert _extract("mag ik een kat", "faq", 0.5, state) == {"triage_reply": "mag ik een kat"}
+    assert _extract("mag ik een kat", "faq", 0.9, state) == {}
+
+
+def test_nothing_is_extracted_when_the_form_did_not_ask():
+    _, started = _run(ActionStartTriage(), _tracker("er lekt water"))
+    tracker = _tracker("nee", "deny", slots={"triage": started["triage"], "requested_slot": None})
+    assert asyncio.run(ValidateTriageForm().extract_triage_reply(CollectingDispatcher(), tracker, {})) == {}
