@@ -23,6 +23,8 @@ from bot.triage.schema import AnswerType, TriageUrgency
 from bot.triage.service import KnowledgeCache, continue_triage, is_topic_change, start_triage
 
 YES_NO_BUTTONS = (("Ja", "ja"), ("Nee", "nee"), ("Weet ik niet", "weet ik niet"))
+# Replies that are never an answer to a triage question: the rules take them.
+NOT_AN_ANSWER = frozenset({"request_human", "share_media", "voice_note"})
 
 
 @lru_cache(maxsize=1)
@@ -124,7 +126,7 @@ class ValidateTriageForm(FormValidationAction):
         text = tracker.latest_message.get("text") or ""
         intent = tracker.latest_message.get("intent") or {}
         name = (intent.get("name") or "").split("/", 1)[0]
-        if name == "request_human":
+        if name in NOT_AN_ANSWER:
             return {}
         confidence = float(intent.get("confidence") or 0.0)
         if is_topic_change(knowledge_cache().get(), state, text, intent=name, confidence=confidence):

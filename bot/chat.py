@@ -7,6 +7,8 @@ import urllib.request
 import uuid
 from collections.abc import Callable
 
+from bot.channels.formatting import resolve_choice
+
 
 def send(rasa_url: str, sender: str, message: str, timeout: float = 30) -> list[dict]:
     """Post one message to the REST webhook and return the bot's replies."""
@@ -33,15 +35,6 @@ def render(replies: list[dict]) -> tuple[str, list[dict]]:
             buttons.append(button)
             lines.append(f"     {len(buttons)}. {button['title']}")
     return "\n".join(lines), buttons
-
-
-def resolve_choice(text: str, buttons: list[dict]) -> str:
-    """A typed button number or title becomes that button's payload."""
-    choice = text.strip()
-    for number, button in enumerate(buttons, start=1):
-        if choice == str(number) or choice.lower() == button["title"].lower():
-            return button["payload"]
-    return text
 
 
 def chat(rasa_url: str, read: Callable[[str], str] = input) -> None:

@@ -6,7 +6,7 @@ import re
 import secrets
 from pathlib import Path
 
-GENERATED_SECRETS = ("RASA_AUTH_TOKEN", "WEB_API_TOKEN")
+GENERATED_SECRETS = ("RASA_AUTH_TOKEN", "WEB_API_TOKEN", "TWILIO_AUTH_TOKEN")
 
 
 def init_env(project_dir: Path) -> bool:

@@ -44,6 +44,8 @@ def rasa_env(settings: Settings) -> dict[str, str]:
         "ACTION_ENDPOINT_URL": settings.action_endpoint_url,
         "RASA_TRACKER_DB": settings.tracker_store_db,
         "RASA_AUTH_TOKEN": settings.rasa_auth_token.get_secret_value(),
+        # The WhatsApp channel records inbound messages and queues replies in the app database.
+        "DATABASE_URL": settings.database_url,
     }
 
 

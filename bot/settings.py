@@ -29,12 +29,31 @@ class Settings(BaseSettings):
     database_url: str = ""
     # Where the self-help videos live on the corporation's own site (data/selfhelp.yml paths).
     self_help_base_url: str = "https://www.de-linde.example/zelf-doen"
+    # The address Twilio and Meta reach this stack at (behind a reverse proxy: the proxy's),
+    # without a trailing slash; webhook signatures are checked against it. Empty: the Rasa URL.
+    public_base_url: str = ""
+    # WhatsApp through Twilio. Without an account SID the stack runs in local mode: nothing
+    # goes to the internet and the tenant simulator shows what would have been sent.
+    twilio_account_sid: str = ""
+    # Signs Twilio's webhooks (and, in local mode, the simulator's).
+    twilio_auth_token: SecretStr = SecretStr("change-me")
+    # The corporation's WhatsApp sender, e.g. +3197010203040.
+    twilio_whatsapp_from: str = ""
+    twilio_api_base_url: str = "https://api.twilio.com"
+    # An approved template ({{1}} = the text) for messages outside WhatsApp's 24-hour window.
+    twilio_template_content_sid: str = ""
+    # Facebook Messenger: the token Meta's verification handshake must send, the app secret
+    # that signs webhooks, and the page's access token for the Send API (empty: local mode).
+    messenger_verify_token: SecretStr = SecretStr("")
+    messenger_app_secret: SecretStr = SecretStr("")
+    messenger_page_access_token: SecretStr = SecretStr("")
+    messenger_api_base_url: str = "https://graph.facebook.com/v17.0"
 
     class Config:
         env_file = ".env"
         env_file_encoding = "utf-8"
 
-    @validator("rasa_auth_token", "web_api_token")
+    @validator("rasa_auth_token", "web_api_token", "twilio_auth_token")
     def _refuse_placeholder_outside_development(cls, token: SecretStr, values: dict, field) -> SecretStr:
         """Refuse a placeholder or short token unless this is a development machine."""
         if values.get("environment") == "development":
@@ -67,6 +86,16 @@ class Settings(BaseSettings):
     @property
     def rasa_url(self) -> str:
         return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def public_url(self) -> str:
+        """Where webhooks are reached from outside: PUBLIC_BASE_URL, else the Rasa server itself."""
+        return (self.public_base_url or self.rasa_url).rstrip("/")
+
+    @property
+    def whatsapp_is_local(self) -> bool:
+        """No Twilio account: messages stay on this machine (the simulator shows them)."""
+        return not self.twilio_account_sid
 
 
 def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> Settings:

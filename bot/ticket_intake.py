@@ -25,7 +25,7 @@ from bot.outbox import queue_message
 from bot.routing import Routing
 from bot.summary import ROOM_LABELS
 from bot.tenants import SharedArea, Tenant
-from bot.tickets import Contractor, Ticket, Urgency, open_ticket
+from bot.tickets import Contractor, Ticket, Urgency, open_ticket, open_tickets_for_tenant
 from bot.trades import TRADE_LABELS, Trade
 from bot.triage.schema import Outcome, Problem, TriageUrgency
 from bot.verification import VerificationService
@@ -242,6 +242,20 @@ def open_from_conversation(
             duplicate_text=duplicate_text,
             on_call_alerted=alerted,
         )
+
+
+def attach_to_last_open_ticket(database_url: str, *, conversation_id: str, photos: list[str]) -> str | None:
+    """Add photos to the verified tenant's most recent open ticket; its number, or None."""
+    with app_transaction(database_url) as session:
+        tenant_id = VerificationService(session).verified_tenant(conversation_id)
+        if tenant_id is None:
+            return None
+        tickets = open_tickets_for_tenant(session, tenant=session.get(Tenant, tenant_id))
+        if not tickets:
+            return None
+        ticket = tickets[-1]
+        ticket.photos = [*ticket.photos, *(url for url in photos if url not in ticket.photos)]
+        return ticket.number
 
 
 def _shared_area(session: Session, tenant: Tenant, draft: TicketDraft) -> SharedArea | None:

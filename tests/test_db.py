@@ -21,6 +21,7 @@ APP_TABLES = {
     "ticket_history",
     "conversation_outcomes",
     "escalations",
+    "inbound_messages",
     "satisfaction_scores",
     "nuisance_reports",
     "ticket_counters",

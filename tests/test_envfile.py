@@ -8,9 +8,9 @@ def test_init_env_generates_secret_tokens(tmp_path):
     text = (tmp_path / ".env").read_text()
     lines = [line for line in text.splitlines() if "=" in line and not line.startswith("#")]
     values = dict(line.split("=", 1) for line in lines)
-    tokens = [values["RASA_AUTH_TOKEN"], values["WEB_API_TOKEN"]]
+    tokens = [values["RASA_AUTH_TOKEN"], values["WEB_API_TOKEN"], values["TWILIO_AUTH_TOKEN"]]
     assert all(token != "change-me" and len(token) >= 32 for token in tokens)
-    assert tokens[0] != tokens[1]
+    assert len(set(tokens)) == 3
     assert (tmp_path / ".env").stat().st_mode & 0o077 == 0
 
 

@@ -11,15 +11,18 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import psutil
 import pytest
+from twilio.request_validator import RequestValidator
 
 from tests.conftest import PROJECT_DIR
 
 READY_TIMEOUT = 240
 WEB_TOKEN = "web-test-token-" + "x" * 16
+TWILIO_TOKEN = "twilio-test-token-" + "y" * 16
 
 
 def _free_port():
@@ -71,6 +74,10 @@ def stack(trained_model, tmp_path_factory):
         "WEB_API_TOKEN": WEB_TOKEN,
         "RASA_AUTH_TOKEN": token,
         "VAR_DIR": str(var_dir),
+        # Local mode: no Twilio account, replies stay in the outbox for the simulator.
+        "TWILIO_ACCOUNT_SID": "",
+        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+        "PUBLIC_BASE_URL": "",
     }
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "run"],
@@ -177,6 +184,78 @@ def test_a_question_during_triage_is_answered_and_the_triage_question_comes_back
     replies = _texts(stack.post("tenant-10", "mag ik eigenlijk een hond houden in mijn woning?"))
     assert "huisdier" in replies.lower()
     assert question.endswith("?") and question in replies  # the same triage question again
+
+
+def _whatsapp(stack, phone, body, sid):
+    """Post one message to the WhatsApp webhook as Twilio does, signed with the stack's token."""
+    url = f"{stack.rasa_url}/webhooks/whatsapp/webhook"
+    fields = {"MessageSid": sid, "From": f"whatsapp:{phone}", "To": "whatsapp:+31970000000", "Body": body}
+    signature = RequestValidator(TWILIO_TOKEN).compute_signature(url, fields)
+    request = urllib.request.Request(
+        url, data=urllib.parse.urlencode(fields).encode(), headers={"X-Twilio-Signature": signature}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.status
+
+
+def _delivered(stack, phone, *, expect, timeout=30.0):
+    """The WhatsApp messages the web app delivered (local mode) to `phone`, once `expect` came."""
+    deadline = time.monotonic() + timeout
+    texts: list[str] = []
+    while time.monotonic() < deadline:
+        query = urllib.parse.urlencode({"phone": phone, "after": 0})
+        with urllib.request.urlopen(f"{stack.web_url}/simulator/messages?{query}", timeout=10) as response:
+            texts = [m["text"] for m in json.loads(response.read())["messages"]]
+        if any(expect in text for text in texts):
+            return texts
+        time.sleep(0.3)
+    return texts
+
+
+def test_whatsapp_through_the_signed_webhook_a_replayed_message_gives_one_reply_and_one_ticket(stack):
+    phone = "+31612345001"  # demo tenant DL-10002, 9999 XA 3, born 16-01-1970
+    steps = [
+        ("er komt water door het plafond van de badkamer", "Klopt dat?"),
+        ("1", "postcode"),  # the numbered first button: "Ja, dat klopt"
+        ("9999 XA", "huisnummer"),
+        ("3", "geboortedatum"),
+    ]
+    for number, (body, expect) in enumerate(steps):
+        assert _whatsapp(stack, phone, body, f"SMe2e{number}") == 200
+        texts = _delivered(stack, phone, expect=expect)
+        assert any(expect in text for text in texts), (body, texts)
+    for _ in range(5):  # Twilio retrying the last message
+        assert _whatsapp(stack, phone, "16-01-1970", "SMe2e-last") == 200
+    texts = _delivered(stack, phone, expect="Uw melding staat bij ons onder nummer")
+    assert sum("Uw melding staat bij ons onder nummer" in text for text in texts) == 1
+    request = urllib.request.Request(
+        f"{stack.web_url}/api/tickets?format=json", headers={"Authorization": f"Bearer {WEB_TOKEN}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        tickets = [t for t in json.loads(response.read())["tickets"] if t["address"] == "9999XA 3"]
+    assert len(tickets) == 1 and tickets[0]["urgency"] == "emergency"
+
+
+def test_an_unsigned_whatsapp_webhook_is_refused(stack):
+    request = urllib.request.Request(
+        f"{stack.rasa_url}/webhooks/whatsapp/webhook",
+        data=b"MessageSid=SMx&From=whatsapp%3A%2B31612345002&Body=hoi",
+        headers={"X-Twilio-Signature": "forged"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 403
+
+
+def test_the_simulator_chats_through_the_real_webhook(stack):
+    with urllib.request.urlopen(f"{stack.web_url}/simulator", timeout=10) as response:
+        assert "Huurder-simulator" in response.read().decode()
+    body = urllib.parse.urlencode({"phone": "06-12345029", "text": "mag ik een kat houden?"}).encode()
+    with urllib.request.urlopen(
+        urllib.request.Request(f"{stack.web_url}/simulator/send", data=body), timeout=60
+    ) as r:
+        assert json.loads(r.read())["status"] == 200
+    assert any("huisdier" in text.lower() for text in _delivered(stack, "+31612345029", expect="uisdier"))
 
 
 def test_a_leak_is_asked_about_then_when_the_tenant_is_home(stack):

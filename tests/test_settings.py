@@ -37,7 +37,7 @@ def test_environment_variables_win_over_the_env_file(tmp_path, monkeypatch):
     assert load_settings(env_file=env_file).rasa_port == 7005
 
 
-REAL_TOKENS = {"rasa_auth_token": "x" * 40, "web_api_token": "y" * 40}
+REAL_TOKENS = {"rasa_auth_token": "x" * 40, "web_api_token": "y" * 40, "twilio_auth_token": "z" * 32}
 
 
 @pytest.mark.parametrize("field", sorted(REAL_TOKENS))

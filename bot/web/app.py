@@ -1,7 +1,11 @@
 """The web app: `create_app(settings)` builds it; nothing is opened before it starts.
 
+While it runs it also delivers the outbox (`bot.channels.delivery`): the bot's replies on
+WhatsApp, status messages and alerts to staff and contractors.
+
 Routes:
-- `GET /health`: liveness, for the supervisor.
+- `GET /health`: liveness, for the supervisor, with the outbox backlog.
+- `/simulator`: the tenant simulator, in local mode only (`bot.web.simulator`).
 - `GET /api/tickets`: the back-office ticket list (`bot.ticket_export`) as JSON, CSV or
   JSON lines, for the corporation's own systems. Protected by `WEB_API_TOKEN`, sent as
   `Authorization: Bearer <token>`. Filters as query parameters: `status` (repeatable),
@@ -10,6 +14,7 @@ Routes:
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import io
 from datetime import date
@@ -21,6 +26,7 @@ from sanic.response import HTTPResponse, text
 from sanic.response import json as json_response
 
 from bot.settings import Settings
+from bot.web import simulator
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 
@@ -73,13 +79,31 @@ def create_app(settings: Settings, name: str = "huurder_web") -> Sanic:
         app.ctx.engine = create_engine_from_url(settings.database_url)
         app.ctx.sessions = session_factory(app.ctx.engine)
 
+    @app.after_server_start
+    async def start_delivery(app: Sanic, _loop) -> None:
+        from bot.channels.delivery import delivery_loop, senders_for
+
+        app.ctx.stop_delivery = asyncio.Event()
+        app.ctx.delivery = asyncio.create_task(
+            delivery_loop(app.ctx.sessions, senders_for(settings), app.ctx.stop_delivery)
+        )
+
+    @app.before_server_stop
+    async def stop_delivery(app: Sanic, _loop) -> None:
+        app.ctx.stop_delivery.set()
+        await app.ctx.delivery
+
     @app.after_server_stop
     async def close_database(app: Sanic, _loop) -> None:
         app.ctx.engine.dispose()
 
     @app.get("/health")
     async def health(request: Request) -> HTTPResponse:
-        return json_response({"status": "ok"})
+        from bot.outbox import backlog
+
+        with request.app.ctx.sessions() as session:
+            waiting = backlog(session)
+        return json_response({"status": "ok", "outbox_backlog": waiting})
 
     @app.get("/api/tickets")
     async def tickets(request: Request) -> HTTPResponse:
@@ -92,4 +116,5 @@ def create_app(settings: Settings, name: str = "huurder_web") -> Sanic:
         except ValueError as error:
             return json_response({"error": str(error)}, status=400)
 
+    simulator.register(app, settings)
     return app

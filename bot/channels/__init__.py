@@ -1,0 +1,1 @@
+"""Our own Rasa channels: WhatsApp through Twilio, Facebook Messenger, and their delivery."""
