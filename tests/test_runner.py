@@ -236,6 +236,12 @@ def test_whatsapp_through_the_signed_webhook_a_replayed_message_gives_one_reply_
     assert len(tickets) == 1 and tickets[0]["urgency"] == "emergency"
 
 
+def test_a_10000_character_whatsapp_message_gets_an_answer(stack):
+    text = "Er lekt water bij de buren en bij mij in de gang. " * 200
+    assert _whatsapp(stack, "+31612345032", text[:10_000], "SMe2e-long") == 200
+    assert _delivered(stack, "+31612345032", expect="")  # some reply came
+
+
 def test_an_unsigned_whatsapp_webhook_is_refused(stack):
     request = urllib.request.Request(
         f"{stack.rasa_url}/webhooks/whatsapp/webhook",

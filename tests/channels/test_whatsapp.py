@@ -235,3 +235,11 @@ def test_only_the_buttons_of_the_last_reply_count(webhook, db_session):
     db_session.commit()
     webhook.post(_fields(body="2", sid="SMb2"))
     assert webhook.received[-1].text == "2"
+
+
+def test_an_unknown_media_type_is_kept_and_acknowledged_like_a_document():
+    fields = {"MessageSid": "SM", "Body": "", "NumMedia": "1", "MediaUrl0": "https://m/0"}
+    fields["MediaContentType0"] = "application/x-msdownload"
+    text, metadata = read_message(fields, [])
+    assert text == "/share_media"
+    assert metadata["media"] == [{"url": "https://m/0", "content_type": "application/x-msdownload"}]
