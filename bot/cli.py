@@ -277,6 +277,59 @@ def cmd_tickets(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    """Manage console users: add (password asked, or read from stdin), list, disable."""
+    from bot.console.users import UserError, add_user, disable_user, list_users
+    from bot.db import session_factory, transaction
+
+    with _migrated_engine() as engine:
+        if engine is None:
+            return 1
+        try:
+            with transaction(session_factory(engine)) as session:
+                if args.action == "add":
+                    password = _read_password(args.password_stdin)
+                    user = add_user(session, username=args.username, password=password, role=args.role)
+                    print(f"Added {user.username} ({user.role.value}).")
+                elif args.action == "disable":
+                    user = disable_user(session, args.username)
+                    print(f"Disabled {user.username}; their sessions have ended.")
+                else:
+                    for user in list_users(session):
+                        state = "active" if user.active else "disabled"
+                        last = f"{user.last_login_at:%Y-%m-%d %H:%M}" if user.last_login_at else "never"
+                        print(f"{user.username:<24} {user.role.value:<9} {state:<9} last log-in {last}")
+        except UserError as error:
+            print(f"python -m bot users: {error}", file=sys.stderr)
+            return 1
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    """The new password: one line on stdin, or typed twice without echo."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Again: ") != first:
+        raise SystemExit("python -m bot users: the passwords differ")
+    return first
+
+
+def _add_users_command(commands) -> None:
+    users = commands.add_parser("users", help=cmd_users.__doc__)
+    actions = users.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="add a user")
+    add.add_argument("username")
+    add.add_argument("--role", choices=["agent", "operator", "admin"], default="agent")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin (scripts)")
+    actions.add_parser("list", help="list the users")
+    disable = actions.add_parser("disable", help="disable a user and end their sessions")
+    disable.add_argument("username")
+    users.set_defaults(handler=cmd_users)
+
+
 def _add_tickets_command(commands) -> None:
     from bot.ticket_export import FORMATS
     from bot.tickets import TicketStatus, Urgency
@@ -337,6 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
     import_tenants.add_argument("file", help="CSV file with the columns of docs/import-tenants.md")
     import_tenants.set_defaults(handler=cmd_import_tenants)
     _add_tickets_command(commands)
+    _add_users_command(commands)
     return parser
 
 

@@ -73,6 +73,8 @@ def utcnow() -> datetime:
 def load_models() -> MetaData:
     """Import every model module and return the complete metadata."""
     import bot.channels.inbound  # noqa: F401
+    import bot.console.sessions  # noqa: F401
+    import bot.console.users  # noqa: F401
     import bot.escalation  # noqa: F401
     import bot.nuisance  # noqa: F401
     import bot.outbox  # noqa: F401

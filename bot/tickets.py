@@ -253,6 +253,8 @@ class CallbackRequest(Base):
     reason = Column(Text, nullable=False)
     requested_at = Column(UTCDateTime, nullable=False, default=utcnow)
     handled_at = Column(UTCDateTime, nullable=True)
+    # The console user who marked it done.
+    handled_by = Column(String(40), nullable=True)
 
     tenant = relationship(Tenant)
 

@@ -82,3 +82,25 @@ def test_import_tenants_of_a_missing_file(bot, tmp_path):
     result = bot("import-tenants", tmp_path / "nope.csv")
     assert result.returncode == 1
     assert "no such file" in result.stderr
+
+
+def test_users_add_list_and_disable(bot, tmp_path):
+    bot("db-upgrade")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'app.db'}"}
+    add = subprocess.run(
+        [sys.executable, "-m", "bot", "users", "add", "Fatima", "--role", "operator", "--password-stdin"],
+        cwd=PROJECT_DIR, env=env, input="correct horse battery\n", capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert add.returncode == 0 and "Added fatima (operator)" in add.stdout
+    short = subprocess.run(
+        [sys.executable, "-m", "bot", "users", "add", "jan", "--password-stdin"],
+        cwd=PROJECT_DIR, env=env, input="kort\n", capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert short.returncode == 1 and "at least 12" in short.stderr
+    listed = bot("users", "list")
+    assert "fatima" in listed.stdout and "operator" in listed.stdout and "active" in listed.stdout
+    assert "correct horse" not in listed.stdout
+    assert bot("users", "disable", "fatima").returncode == 0
+    assert "disabled" in bot("users", "list").stdout
+    missing = bot("users", "disable", "nobody")
+    assert missing.returncode == 1 and "no user 'nobody'" in missing.stderr

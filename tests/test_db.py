@@ -21,6 +21,8 @@ APP_TABLES = {
     "ticket_history",
     "conversation_outcomes",
     "escalations",
+    "console_users",
+    "console_sessions",
     "inbound_messages",
     "satisfaction_scores",
     "nuisance_reports",

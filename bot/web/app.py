@@ -6,6 +6,7 @@ WhatsApp, status messages and alerts to staff and contractors.
 Routes:
 - `GET /health`: liveness, for the supervisor, with the outbox backlog.
 - `/simulator`: the tenant simulator, in local mode only (`bot.web.simulator`).
+- `/console`: the agent console (`bot.console.web`): log-in, the callback list.
 - `GET /api/tickets`: the back-office ticket list (`bot.ticket_export`) as JSON, CSV or
   JSON lines, for the corporation's own systems. Protected by `WEB_API_TOKEN`, sent as
   `Authorization: Bearer <token>`. Filters as query parameters: `status` (repeatable),
@@ -25,6 +26,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, text
 from sanic.response import json as json_response
 
+from bot.console import web as console
 from bot.settings import Settings
 from bot.web import simulator
 
@@ -117,4 +119,5 @@ def create_app(settings: Settings, name: str = "huurder_web") -> Sanic:
             return json_response({"error": str(error)}, status=400)
 
     simulator.register(app, settings)
+    console.register(app, settings)
     return app

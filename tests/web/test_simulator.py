@@ -66,6 +66,7 @@ def test_health_reports_the_outbox_backlog_and_the_loop_delivers_locally(db_sess
             time.sleep(0.1)
         assert json.loads(_get(f"{base}/health")[1]) == {"status": "ok", "outbox_backlog": 0}
         assert [m["text"] for m in replies_for(db_session, "+31612345001", 0)] == ["Hoi"]
+        db_session.rollback()  # SQLite: release the lock, so the web app can stop
 
 
 def test_a_simulated_message_has_twilios_fields():
