@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup model train run chat test lint validate unit eval-nlu test-stories bench-nlu bench-stack lock clean
+.PHONY: help setup model train run chat test lint validate unit eval-nlu test-stories bench-nlu bench-triage bench-stack lock clean
 
 help: ## Show the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ test-stories: model ## Rasa test stories (tests/stories/); any wrong prediction 
 
 bench-nlu: setup ## Benchmark: our pipeline vs Rasa's default English pipeline vs a keyword router
 	$(PY) bench/bench_nlu.py
+
+bench-triage: setup ## Benchmark: triage accuracy on the blind tables of cases (the third one never tuned on)
+	$(PY) bench/bench_triage.py
 
 bench-stack: model ## Benchmark: stack start-up time, REST reply latency and memory
 	$(PY) bench/bench_stack.py

@@ -213,26 +213,27 @@ def _delivered(stack, phone, *, expect, timeout=30.0):
 
 
 def test_whatsapp_through_the_signed_webhook_a_replayed_message_gives_one_reply_and_one_ticket(stack):
-    phone = "+31612345001"  # demo tenant DL-10002, 9999 XA 3, born 16-01-1970
+    # Demo tenant DL-10031, 9999 XC 2-1, born 5 June 1983; no other test reports for this home.
+    phone = "+31612345030"
     steps = [
         ("er komt water door het plafond van de badkamer", "Klopt dat?"),
         ("1", "postcode"),  # the numbered first button: "Ja, dat klopt"
-        ("9999 XA", "huisnummer"),
-        ("3", "geboortedatum"),
+        ("9999 XC", "huisnummer"),
+        ("2-1", "geboortedatum"),
     ]
     for number, (body, expect) in enumerate(steps):
         assert _whatsapp(stack, phone, body, f"SMe2e{number}") == 200
         texts = _delivered(stack, phone, expect=expect)
         assert any(expect in text for text in texts), (body, texts)
     for _ in range(5):  # Twilio retrying the last message
-        assert _whatsapp(stack, phone, "16-01-1970", "SMe2e-last") == 200
+        assert _whatsapp(stack, phone, "05-06-1983", "SMe2e-last") == 200
     texts = _delivered(stack, phone, expect="Uw melding staat bij ons onder nummer")
-    assert sum("Uw melding staat bij ons onder nummer" in text for text in texts) == 1
+    assert sum("Uw melding staat bij ons onder nummer" in text for text in texts) == 1, texts
     request = urllib.request.Request(
         f"{stack.web_url}/api/tickets?format=json", headers={"Authorization": f"Bearer {WEB_TOKEN}"}
     )
     with urllib.request.urlopen(request, timeout=10) as response:
-        tickets = [t for t in json.loads(response.read())["tickets"] if t["address"] == "9999XA 3"]
+        tickets = [t for t in json.loads(response.read())["tickets"] if t["address"] == "9999XC 2-1"]
     assert len(tickets) == 1 and tickets[0]["urgency"] == "emergency"
 
 

@@ -8,9 +8,13 @@ import yaml
 
 from bot.triage.service import continue_triage, load_knowledge, start_triage
 
+# The tables whose cases are a gate: both were used to fix the scripts. The third table
+# (cases_third.yml, written later) is measured by `make bench-triage`, not tuned on; its
+# safety messages are a gate like all others: an emergency rated lower is never accepted.
 TABLE_FILES = ("cases.yml", "cases_fresh.yml")
-TABLES = {name: yaml.safe_load(Path(__file__).with_name(name).read_text()) for name in TABLE_FILES}
-CASES = [(name, case) for name, table in TABLES.items() for case in table["cases"]]
+SAFETY_FILES = (*TABLE_FILES, "cases_third.yml")
+TABLES = {name: yaml.safe_load(Path(__file__).with_name(name).read_text()) for name in SAFETY_FILES}
+CASES = [(name, case) for name in TABLE_FILES for case in TABLES[name]["cases"]]
 SAFETY = [(name, text) for name, table in TABLES.items() for text in table["safety"]]
 # A January weekday morning: heating season, office hours.
 DEFAULT_AT = datetime(2026, 1, 14, 10, 0)
@@ -39,7 +43,7 @@ def _case_id(item):
     return f"{name}:{case['text'][:45]}"
 
 
-@pytest.mark.parametrize("name", TABLE_FILES)
+@pytest.mark.parametrize("name", SAFETY_FILES)
 def test_each_table_is_big_and_varied_enough(name):
     table = TABLES[name]
     assert len(table["cases"]) >= 60
