@@ -1,9 +1,11 @@
-"""Stack benchmark: start-up time, reply latency at the REST webhook, and memory.
+"""Stack benchmark: start-up time, reply latency at the REST and WhatsApp webhooks, and memory.
 
 Starts the same processes as `make run` (on free ports, with a throw-away tracker
-store), sends Dutch messages one at a time as new and ongoing conversations, and prints
-the time until the stack is ready, the first reply, p50/p95/max reply latency and the
-resident memory of each process. Run with `make bench-stack`.
+store, in local mode), sends Dutch messages one at a time as new and ongoing
+conversations, and prints the time until the stack is ready, the first reply, p50/p95/max
+reply latency on the REST channel, and on the signed WhatsApp webhook both the time until
+the webhook answered (replies queued in the outbox) and until the delivery loop had sent
+them; then the resident memory of each process. Run with `make bench-stack`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -54,6 +57,38 @@ def post(url: str, sender: str, message: str) -> float:
     return time.perf_counter() - started
 
 
+def whatsapp(rasa_url: str, web_url: str, token: str, phone: str, text: str, sid: str) -> tuple[float, float]:
+    """One signed WhatsApp message: seconds until the webhook answered, and until the replies were sent."""
+    from twilio.request_validator import RequestValidator
+
+    url = f"{rasa_url}/webhooks/whatsapp/webhook"
+    fields = {"MessageSid": sid, "From": f"whatsapp:{phone}", "To": "whatsapp:+31970000000", "Body": text}
+    signature = RequestValidator(token).compute_signature(url, fields)
+    before = len(delivered(web_url, phone))
+    request = urllib.request.Request(
+        url, data=urllib.parse.urlencode(fields).encode(), headers={"X-Twilio-Signature": signature}
+    )
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+    answered = time.perf_counter() - started
+    while len(delivered(web_url, phone)) <= before and time.perf_counter() - started < 30:
+        time.sleep(0.02)
+    return answered, time.perf_counter() - started
+
+
+def delivered(web_url: str, phone: str) -> list:
+    query = urllib.parse.urlencode({"phone": phone, "after": 0})
+    with urllib.request.urlopen(f"{web_url}/simulator/messages?{query}", timeout=10) as response:
+        return json.loads(response.read())["messages"]
+
+
+def percentiles(values: list[float]) -> str:
+    values = sorted(values)
+    p50, p95 = statistics.median(values), values[int(0.95 * len(values))]
+    return f"p50 {1000 * p50:.0f} ms, p95 {1000 * p95:.0f} ms, max {1000 * values[-1]:.0f} ms"
+
+
 def main() -> None:
     from bot.runner import Supervisor, stack_services
     from bot.settings import load_settings
@@ -71,7 +106,13 @@ def main() -> None:
         web_api_token="bench-" + "y" * 24,
         var_dir=str(var_dir),
         rasa_auth_token="bench-" + "x" * 24,
+        twilio_auth_token="bench-" + "z" * 24,
+        twilio_account_sid="",
+        public_base_url="",
     )
+    from bot.cli import _prepare_database
+
+    _prepare_database(settings.database_url)  # as `make run` does: migrate, load the demo data
     supervisor = Supervisor(stack_services(settings, model), PROJECT_DIR)
     started = time.perf_counter()
     supervisor.start()
@@ -84,19 +125,28 @@ def main() -> None:
         latencies = [
             post(url, f"bench-{round_}", message) for round_ in range(ROUNDS) for message in MESSAGES
         ]
+        web_url = f"http://{settings.host}:{settings.web_port}"
+        token = settings.twilio_auth_token.get_secret_value()
+        whatsapp_times = [
+            whatsapp(
+                settings.rasa_url, web_url, token, f"+3168765{round_:04d}", message, f"SMbench{round_}-{n}"
+            )
+            for round_ in range(ROUNDS)
+            for n, message in enumerate(MESSAGES)
+        ]
         memory = {
             name: psutil.Process(process.pid).memory_info().rss / 2**20
             for name, process in supervisor.processes.items()
         }
     finally:
         supervisor.stop()
-    latencies.sort()
     print(f"model: {model.name}")
     print(f"ready after start:          {ready_s:6.1f} s")
     print(f"first reply once ready:     {1000 * first_reply_s:6.0f} ms")
+    print(f"REST reply latency ({len(latencies)} messages): {percentiles(latencies)}")
+    print(f"WhatsApp webhook answered ({len(whatsapp_times)}): {percentiles([a for a, _ in whatsapp_times])}")
     print(
-        f"reply latency ({len(latencies)} messages): p50 {1000 * statistics.median(latencies):.0f} ms, "
-        f"p95 {1000 * latencies[int(0.95 * len(latencies))]:.0f} ms, max {1000 * latencies[-1]:.0f} ms"
+        f"WhatsApp replies sent      ({len(whatsapp_times)}): {percentiles([d for _, d in whatsapp_times])}"
     )
     for name, mib in memory.items():
         print(f"memory {name:<8}            {mib:6.0f} MiB")

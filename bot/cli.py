@@ -147,6 +147,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     (PROJECT_DIR / settings.var_dir).mkdir(parents=True, exist_ok=True)
     model = _model_or_exit(None, settings)
     print(f"[run] app data: {_prepare_database(settings.database_url)}", flush=True)
+    web = f"http://{settings.host}:{settings.web_port}"
+    if settings.whatsapp_is_local:
+        print(f"[run] local mode (no Twilio account): chat as a tenant at {web}/simulator", flush=True)
+    print(f"[run] agent console: {web}/console (add users with `python -m bot users add`)", flush=True)
     return Supervisor(stack_services(settings, model), PROJECT_DIR).run_until_stopped()
 
 

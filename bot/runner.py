@@ -38,6 +38,22 @@ def quiet_library_env() -> dict[str, str]:
     }
 
 
+def channel_env(settings: Settings) -> dict[str, str]:
+    """The channel settings Rasa (the webhooks) and the web app (delivery, simulator) must share."""
+    return {
+        "PUBLIC_BASE_URL": settings.public_base_url,
+        "TWILIO_ACCOUNT_SID": settings.twilio_account_sid,
+        "TWILIO_AUTH_TOKEN": settings.twilio_auth_token.get_secret_value(),
+        "TWILIO_WHATSAPP_FROM": settings.twilio_whatsapp_from,
+        "TWILIO_API_BASE_URL": settings.twilio_api_base_url,
+        "TWILIO_TEMPLATE_CONTENT_SID": settings.twilio_template_content_sid,
+        "MESSENGER_VERIFY_TOKEN": settings.messenger_verify_token.get_secret_value(),
+        "MESSENGER_APP_SECRET": settings.messenger_app_secret.get_secret_value(),
+        "MESSENGER_PAGE_ACCESS_TOKEN": settings.messenger_page_access_token.get_secret_value(),
+        "MESSENGER_API_BASE_URL": settings.messenger_api_base_url,
+    }
+
+
 def rasa_env(settings: Settings) -> dict[str, str]:
     """The variables that endpoints.yml refers to as ${...}, and the API token (bot/rasa_server.py)."""
     return {
@@ -46,6 +62,9 @@ def rasa_env(settings: Settings) -> dict[str, str]:
         "RASA_AUTH_TOKEN": settings.rasa_auth_token.get_secret_value(),
         # The WhatsApp channel records inbound messages and queues replies in the app database.
         "DATABASE_URL": settings.database_url,
+        "RASA_PORT": str(settings.rasa_port),
+        "HOST": settings.host,
+        **channel_env(settings),
     }
 
 
@@ -89,6 +108,9 @@ def stack_services(settings: Settings, model: Path) -> list[Service]:
             "WEB_PORT": str(settings.web_port),
             "DATABASE_URL": settings.database_url,
             "WEB_API_TOKEN": settings.web_api_token.get_secret_value(),
+            "RASA_PORT": str(settings.rasa_port),
+            "VAR_DIR": str(settings.var_dir),
+            **channel_env(settings),
         },
     )
     return [actions, rasa, web]

@@ -20,3 +20,17 @@ def test_the_supervisor_passes_the_token_only_in_the_environment(tmp_path):
     rasa = next(s for s in stack_services(settings, tmp_path / "model.tar.gz") if s.name == "rasa")
     assert "a-long-enough-test-token" not in " ".join(rasa.command)
     assert rasa.env["RASA_AUTH_TOKEN"] == "a-long-enough-test-token"
+
+
+def test_rasa_and_the_web_app_get_the_same_channel_settings_from_the_supervisor(tmp_path):
+    settings = load_settings(
+        env_file=None,
+        twilio_auth_token="twilio-token-from-the-supervisor",
+        public_base_url="https://bot.example",
+    )
+    services = {s.name: s for s in stack_services(settings, tmp_path / "model.tar.gz")}
+    for name in ("rasa", "web"):
+        assert services[name].env["TWILIO_AUTH_TOKEN"] == "twilio-token-from-the-supervisor"
+        assert services[name].env["PUBLIC_BASE_URL"] == "https://bot.example"
+        assert services[name].env["RASA_PORT"] == str(settings.rasa_port)
+        assert "twilio-token-from-the-supervisor" not in " ".join(services[name].command)

@@ -26,7 +26,8 @@ from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 WHATSAPP_WINDOW = timedelta(hours=24)
-POLL_SECONDS = 0.5
+# How often an idle loop looks for new messages: the most a reply waits before it is sent.
+POLL_SECONDS = 0.2
 PHONE_LIKE = re.compile(r"\+?\d[\d\s-]{5,}\d")
 
 
