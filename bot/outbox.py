@@ -11,6 +11,7 @@ later (delivered, read, failed) are stored with `record_status`.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Text, func, or_, select
 from sqlalchemy.orm import Session
@@ -100,6 +101,27 @@ def queue_message(
     session.add(message)
     session.flush()
     return message
+
+
+def queue_replies(
+    sessions, *, channel: str, recipient: str, conversation_id: str, rows: list[dict[str, Any]]
+) -> None:
+    """Queue a bot reply's rows (`text`, optional `media_url` and `buttons`) in one transaction."""
+    from bot.db import transaction
+
+    with transaction(sessions) as session:
+        for row in rows:
+            queue_message(
+                session,
+                ticket_id=None,
+                tenant_id=None,
+                channel=channel,
+                recipient=recipient,
+                conversation_id=conversation_id,
+                text=row["text"],
+                media_url=row.get("media_url"),
+                buttons=row.get("buttons"),
+            )
 
 
 def pending_outbox(

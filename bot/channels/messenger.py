@@ -34,8 +34,8 @@ from bot.channels.delivery import Outgoing
 from bot.channels.formatting import numbered_choices, resolve_choice, split_text
 from bot.channels.twilio_api import RETRYABLE_STATUSES, DeliveryError
 from bot.channels.whatsapp import SHARE_MEDIA, VOICE_NOTE
-from bot.db import engine_for, session_factory, transaction
-from bot.outbox import queue_message
+from bot.db import engine_for, session_factory
+from bot.outbox import queue_replies
 from bot.settings import PROJECT_DIR, Settings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -184,19 +184,9 @@ class MessengerOutput(OutputChannel):
         await self.send_response(recipient_id, {"text": text})
 
     def _queue(self, recipient: str, rows: list[dict]) -> None:
-        with transaction(self.sessions) as session:
-            for row in rows:
-                queue_message(
-                    session,
-                    ticket_id=None,
-                    tenant_id=None,
-                    channel=CHANNEL,
-                    recipient=recipient,
-                    conversation_id=recipient,
-                    text=row["text"],
-                    media_url=row.get("media_url"),
-                    buttons=row.get("buttons"),
-                )
+        queue_replies(
+            self.sessions, channel=CHANNEL, recipient=recipient, conversation_id=recipient, rows=rows
+        )
 
 
 class MessengerInput(InputChannel):

@@ -28,7 +28,7 @@ from twilio.request_validator import RequestValidator
 from bot.channels import inbound
 from bot.channels.formatting import numbered_choices, resolve_choice, split_text
 from bot.db import engine_for, session_factory, transaction, utcnow
-from bot.outbox import queue_message, record_status
+from bot.outbox import queue_replies, record_status
 from bot.settings import PROJECT_DIR, Settings, load_settings
 from bot.tickets import phone_from_sender
 
@@ -136,19 +136,9 @@ class WhatsAppOutput(OutputChannel):
 
     def _queue(self, conversation_id: str, rows: list[dict[str, Any]]) -> None:
         recipient = phone_from_sender(conversation_id) or conversation_id
-        with transaction(self.sessions) as session:
-            for row in rows:
-                queue_message(
-                    session,
-                    ticket_id=None,
-                    tenant_id=None,
-                    channel=CHANNEL,
-                    recipient=recipient,
-                    conversation_id=conversation_id,
-                    text=row["text"],
-                    media_url=row.get("media_url"),
-                    buttons=row.get("buttons"),
-                )
+        queue_replies(
+            self.sessions, channel=CHANNEL, recipient=recipient, conversation_id=conversation_id, rows=rows
+        )
 
 
 class WhatsAppInput(InputChannel):
