@@ -186,10 +186,11 @@ def test_a_question_during_triage_is_answered_and_the_triage_question_comes_back
     assert question.endswith("?") and question in replies  # the same triage question again
 
 
-def _whatsapp(stack, phone, body, sid):
+def _whatsapp(stack, phone, body, sid, extra=None):
     """Post one message to the WhatsApp webhook as Twilio does, signed with the stack's token."""
     url = f"{stack.rasa_url}/webhooks/whatsapp/webhook"
     fields = {"MessageSid": sid, "From": f"whatsapp:{phone}", "To": "whatsapp:+31970000000", "Body": body}
+    fields.update(extra or {})
     signature = RequestValidator(TWILIO_TOKEN).compute_signature(url, fields)
     request = urllib.request.Request(
         url, data=urllib.parse.urlencode(fields).encode(), headers={"X-Twilio-Signature": signature}
@@ -225,6 +226,15 @@ def test_whatsapp_through_the_signed_webhook_a_replayed_message_gives_one_reply_
         assert _whatsapp(stack, phone, body, f"SMe2e{number}") == 200
         texts = _delivered(stack, phone, expect=expect)
         assert any(expect in text for text in texts), (body, texts)
+        if number == 0:  # a photo without words at the summary: it goes with the report
+            photo = {
+                "NumMedia": "1",
+                "MediaUrl0": "https://api.twilio.example/m/1",
+                "MediaContentType0": "image/jpeg",
+            }
+            assert _whatsapp(stack, phone, "", "SMe2e-photo", extra=photo) == 200
+            texts = _delivered(stack, phone, expect="Uw foto sturen we mee")
+            assert any("de foto sturen we mee" in text for text in texts), texts
     for _ in range(5):  # Twilio retrying the last message
         assert _whatsapp(stack, phone, "05-06-1983", "SMe2e-last") == 200
     texts = _delivered(stack, phone, expect="Uw melding staat bij ons onder nummer")
@@ -235,6 +245,11 @@ def test_whatsapp_through_the_signed_webhook_a_replayed_message_gives_one_reply_
     with urllib.request.urlopen(request, timeout=10) as response:
         tickets = [t for t in json.loads(response.read())["tickets"] if t["address"] == "9999XC 2-1"]
     assert len(tickets) == 1 and tickets[0]["urgency"] == "emergency"
+    with sqlite3.connect(stack.var_dir / "app.db") as connection:
+        (photos,) = connection.execute(
+            "SELECT photos FROM tickets WHERE number = ?", (tickets[0]["number"],)
+        ).fetchone()
+    assert json.loads(photos) == ["https://api.twilio.example/m/1"]  # the photo went with the ticket
 
 
 def test_a_10000_character_whatsapp_message_gets_an_answer(stack):
