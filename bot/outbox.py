@@ -4,7 +4,7 @@ A status change and the message about it commit or roll back together, so a tena
 never told about a change that did not happen. The bot's own replies on WhatsApp and
 Messenger go through here too. `bot.channels.delivery` sends what is due: it claims a
 batch (`claim_due`), sends outside any transaction, and records the outcome
-(`record_sent`, `record_failure` with back-off). Delivery statuses the channel reports
+(`mark_sent`, `mark_failed` with back-off). Delivery statuses the channel reports
 later (delivered, read, failed) are stored with `record_status`.
 """
 
@@ -124,52 +124,27 @@ def queue_replies(
             )
 
 
-def pending_outbox(
-    session: Session, limit: int = 50, *, max_attempts: int = MAX_ATTEMPTS
-) -> list[OutboxMessage]:
-    """Messages not sent yet and not given up on, oldest first.
+def _oldest_first(query, limit: int):
+    """The query in queue order, its rows locked for this transaction; others skip them.
 
-    The rows stay locked until the caller's transaction ends, so two senders never take
-    the same message: PostgreSQL skips rows another sender holds (`SKIP LOCKED`), SQLite
-    lets one writer in at a time (see `bot.db`). Mark each message before committing.
+    PostgreSQL skips rows another sender holds (`SKIP LOCKED`); SQLite lets one writer in at
+    a time (see `bot.db`).
     """
-    query = (
-        select(OutboxMessage)
-        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < max_attempts)
-        .order_by(OutboxMessage.created_at, OutboxMessage.id)
+    return (
+        query.order_by(OutboxMessage.created_at, OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    return list(session.scalars(query))
 
 
-def mark_sent(session: Session, *, message: OutboxMessage, now: datetime | None = None) -> None:
-    """Record that `message` was delivered to the channel.
-
-    Raises:
-        ValueError: if it was marked sent before.
-    """
-    if message.is_sent:
-        raise ValueError(f"outbox message {message.id} was already sent at {message.sent_at.isoformat()}")
-    message.attempts += 1
-    message.sent_at = now or utcnow()
-    message.status = "sent"
-    message.status_at = message.sent_at
-    message.last_error = None
-    session.flush()
-
-
-def mark_failed(session: Session, *, message: OutboxMessage, error: str) -> None:
-    """Record a failed attempt; after `MAX_ATTEMPTS` the message is no longer pending.
-
-    Raises:
-        ValueError: if it was marked sent before.
-    """
-    if message.is_sent:
-        raise ValueError(f"outbox message {message.id} was already sent at {message.sent_at.isoformat()}")
-    message.attempts += 1
-    message.last_error = error
-    session.flush()
+def pending_outbox(
+    session: Session, limit: int = 50, *, max_attempts: int = MAX_ATTEMPTS
+) -> list[OutboxMessage]:
+    """Messages not sent yet and not given up on, oldest first, locked until the transaction ends."""
+    query = select(OutboxMessage).where(
+        OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < max_attempts
+    )
+    return list(session.scalars(_oldest_first(query, limit)))
 
 
 def claim_due(
@@ -180,48 +155,53 @@ def claim_due(
     Commit right after: the claim (`next_attempt_at` moved on) keeps other senders off
     while this one sends outside the transaction; if it dies, the claim runs out.
     """
-    query = (
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.status == "pending",
-            OutboxMessage.channel.in_(channels),
-            or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
-        )
-        .order_by(OutboxMessage.created_at, OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+    query = select(OutboxMessage).where(
+        OutboxMessage.status == "pending",
+        OutboxMessage.channel.in_(channels),
+        or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
     )
-    messages = list(session.scalars(query))
+    messages = list(session.scalars(_oldest_first(query, limit)))
     for message in messages:
         message.next_attempt_at = now + timedelta(seconds=CLAIM_SECONDS)
     session.flush()
     return messages
 
 
-def record_sent(session: Session, *, message_id: int, provider_id: str, now: datetime) -> None:
-    """The channel took the message; its own id comes back with later statuses."""
-    message = session.get(OutboxMessage, message_id)
+def mark_sent(
+    session: Session, *, message: OutboxMessage, now: datetime | None = None, provider_id: str | None = None
+) -> None:
+    """The channel took `message`; its own id (`provider_id`) comes back with later statuses.
+
+    Raises:
+        ValueError: if it was marked sent before.
+    """
+    _refuse_if_sent(message)
     message.attempts += 1
-    message.sent_at = now
+    message.sent_at = now or utcnow()
     message.status = "sent"
-    message.status_at = now
+    message.status_at = message.sent_at
     message.provider_id = provider_id
     message.next_attempt_at = None
     message.last_error = None
     session.flush()
 
 
-def record_failure(
+def mark_failed(
     session: Session,
     *,
-    message_id: int,
+    message: OutboxMessage,
     error: str,
-    now: datetime,
-    retry: bool,
+    now: datetime | None = None,
+    retry: bool = True,
     retry_after: float | None = None,
-) -> OutboxMessage:
-    """A failed attempt: try again after the back-off, or stop (not retryable, or too many tries)."""
-    message = session.get(OutboxMessage, message_id)
+) -> None:
+    """A failed attempt: try again after the back-off, or stop (not retryable, or `MAX_ATTEMPTS` tries).
+
+    Raises:
+        ValueError: if it was marked sent before.
+    """
+    _refuse_if_sent(message)
+    now = now or utcnow()
     message.attempts += 1
     message.last_error = error[:2000]
     if not retry:
@@ -232,7 +212,11 @@ def record_failure(
         wait = BACKOFF_SECONDS[min(message.attempts, len(BACKOFF_SECONDS)) - 1]
         message.next_attempt_at = now + timedelta(seconds=max(wait, retry_after or 0))
     session.flush()
-    return message
+
+
+def _refuse_if_sent(message: OutboxMessage) -> None:
+    if message.is_sent:
+        raise ValueError(f"outbox message {message.id} was already sent at {message.sent_at.isoformat()}")
 
 
 def record_status(

@@ -21,7 +21,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.channels.inbound import last_message_at
 from bot.channels.twilio_api import DeliveryError, Template, TwilioWhatsApp
 from bot.db import transaction, utcnow
-from bot.outbox import OutboxMessage, claim_due, record_failure, record_sent
+from bot.outbox import OutboxMessage, claim_due, mark_failed, mark_sent
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -150,9 +150,10 @@ def deliver_due(
         except DeliveryError as error:
             failed += 1
             with transaction(sessions) as session:
-                row = record_failure(
+                row = session.get(OutboxMessage, message.id)
+                mark_failed(
                     session,
-                    message_id=message.id,
+                    message=row,
                     error=str(error),
                     now=now,
                     retry=error.retry,
@@ -163,7 +164,9 @@ def deliver_due(
         else:
             sent += 1
             with transaction(sessions) as session:
-                record_sent(session, message_id=message.id, provider_id=provider_id, now=now)
+                mark_sent(
+                    session, message=session.get(OutboxMessage, message.id), provider_id=provider_id, now=now
+                )
     return DeliveryRound(claimed=len(batch), sent=sent, failed=failed)
 
 
