@@ -9,12 +9,8 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.triage import settings
+from bot.channels.media import media_urls
 from bot.ticket_intake import TicketDraft, attach_to_last_open_ticket, summary_text
-
-
-def _media_urls(tracker: Tracker) -> list[str]:
-    media = (tracker.latest_message.get("metadata") or {}).get("media") or []
-    return [item["url"] for item in media if isinstance(item, dict) and item.get("url")]
 
 
 class ActionReceiveMedia(Action):
@@ -26,7 +22,7 @@ class ActionReceiveMedia(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        urls = _media_urls(tracker)
+        urls = media_urls(tracker.latest_message.get("metadata"))
         if not urls:
             if (tracker.latest_message.get("metadata") or {}).get("location"):
                 dispatcher.utter_message(response="utter_location_received")

@@ -13,6 +13,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.escalation import escalate_conversation, tell_escalated
 from bot import outcomes
+from bot.channels.media import media_urls
 from bot.escalation import DISPUTED_URGENCY, SAFETY
 from bot.selfhelp import instructions_text
 from bot.settings import PROJECT_DIR, load_settings
@@ -307,14 +308,13 @@ def _tenant_words(tracker: Tracker) -> str:
 
 def _photos(tracker: Tracker) -> list[str]:
     """Media links the channel put in the metadata of the tenant's messages."""
-    urls: list[str] = []
-    for event in tracker.events:
-        if event.get("event") == "user":
-            for media in (event.get("metadata") or {}).get("media") or []:
-                url = media.get("url") if isinstance(media, dict) else None
-                if url and url not in urls:
-                    urls.append(url)
-    return urls
+    urls = [
+        url
+        for event in tracker.events
+        if event.get("event") == "user"
+        for url in media_urls(event.get("metadata"))
+    ]
+    return list(dict.fromkeys(urls))
 
 
 class ActionStoreSatisfaction(Action):

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db import Base, UTCDateTime, transaction, utcnow
+from bot.outbox import last_buttons
 
 # Handling that has not finished after this long is taken to have crashed.
 STUCK_AFTER = timedelta(minutes=5)
@@ -120,7 +121,5 @@ class Ledger:
 
     def offered_buttons(self, recipient: str) -> list[dict]:
         """The buttons last offered to this recipient, for reading a typed choice."""
-        from bot.outbox import last_buttons
-
         with transaction(self.sessions) as session:
             return last_buttons(session, channel=self.channel, recipient=recipient)

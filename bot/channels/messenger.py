@@ -19,24 +19,19 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cached_property
 from typing import Any
 
 import requests
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from sqlalchemy.orm import sessionmaker
 
-from bot.channels import inbound
+from bot.channels.base import OutboxOutput, SettingsInput, plain_buttons
 from bot.channels.delivery import Outgoing
 from bot.channels.formatting import numbered_choices, resolve_choice, split_text
+from bot.channels.media import wordless_text
 from bot.channels.twilio_api import RETRYABLE_STATUSES, DeliveryError
-from bot.channels.whatsapp import SHARE_MEDIA, VOICE_NOTE
-from bot.db import engine_for, session_factory
-from bot.outbox import queue_replies
-from bot.settings import PROJECT_DIR, Settings, load_settings
 
 logger = logging.getLogger(__name__)
 CHANNEL = "messenger"
@@ -103,8 +98,8 @@ def _read_event(item: dict, offered: Callable[[str], list[dict]]) -> MessengerEv
     text = str(quick_reply or message.get("text") or "").strip()
     if text and not quick_reply:
         text = resolve_choice(text, offered(sender))
-    if not text and media:
-        text = VOICE_NOTE if all(m["content_type"] == "audio" for m in media) else SHARE_MEDIA
+    if not text:
+        text = wordless_text(media, has_location=False)
     return MessengerEvent(sender, message["mid"], text, metadata)
 
 
@@ -157,62 +152,31 @@ class MessengerSender:
         return ids[-1] if ids else ""
 
 
-class MessengerOutput(OutputChannel):
-    """Puts the bot's replies in the outbox, with their buttons for quick replies."""
-
-    @classmethod
-    def name(cls) -> str:
-        return CHANNEL
-
-    def __init__(self, sessions: sessionmaker) -> None:
-        self.sessions = sessions
-
-    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        buttons = [
-            {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
-            for b in message.get("buttons") or []
-        ]
-        rows = []
-        if message.get("text") or buttons:
-            rows.append({"text": message.get("text") or "", "buttons": buttons or None})
-        if message.get("image"):
-            rows.append({"text": "", "media_url": message["image"]})
-        if rows:
-            await asyncio.to_thread(self._queue, recipient_id, rows)
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text})
-
-    def _queue(self, recipient: str, rows: list[dict]) -> None:
-        queue_replies(
-            self.sessions, channel=CHANNEL, recipient=recipient, conversation_id=recipient, rows=rows
-        )
+def messenger_rows(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """One bot message as outbox rows: the text with its buttons (sent later as quick replies), images."""
+    buttons = plain_buttons(message)
+    rows: list[dict[str, Any]] = []
+    if message.get("text") or buttons:
+        rows.append({"text": message.get("text") or "", "buttons": buttons or None})
+    if message.get("image"):
+        rows.append({"text": "", "media_url": message["image"]})
+    return rows
 
 
-class MessengerInput(InputChannel):
+class MessengerOutput(OutboxOutput):
+    """Messenger replies into the outbox, with their buttons for quick replies."""
+
+    channel = CHANNEL
+
+    def rows(self, message: dict[str, Any]) -> list[dict[str, Any]]:
+        return messenger_rows(message)
+
+
+class MessengerInput(SettingsInput):
     """Meta's Messenger webhook, configured from the settings object."""
 
-    @classmethod
-    def name(cls) -> str:
-        return CHANNEL
-
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        return cls(load_settings(PROJECT_DIR / ".env"))
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-
-    @cached_property
-    def sessions(self) -> sessionmaker:
-        return session_factory(engine_for(self.settings.database_url))
-
-    @cached_property
-    def ledger(self) -> inbound.Ledger:
-        return inbound.Ledger(self.sessions, CHANNEL)
-
-    def get_output_channel(self) -> OutputChannel:
-        return MessengerOutput(self.sessions)
+    channel = CHANNEL
+    output_class = MessengerOutput
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("messenger_webhook", __name__)

@@ -14,22 +14,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from functools import cached_property
 from typing import Any
 from urllib.parse import parse_qsl
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from sqlalchemy.orm import sessionmaker
 from twilio.request_validator import RequestValidator
 
-from bot.channels import inbound
+from bot.channels.base import OutboxOutput, SettingsInput, plain_buttons
 from bot.channels.formatting import numbered_choices, resolve_choice, split_text
-from bot.db import engine_for, session_factory, transaction, utcnow
-from bot.outbox import queue_replies, record_status
-from bot.settings import PROJECT_DIR, Settings, load_settings
+from bot.channels.media import wordless_text
+from bot.db import transaction, utcnow
+from bot.outbox import record_status
+from bot.settings import Settings
 from bot.tickets import phone_from_sender
 
 logger = logging.getLogger(__name__)
@@ -37,9 +36,6 @@ CHANNEL = "whatsapp"
 # Twilio sends at most 10 media per message.
 MAX_MEDIA = 10
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
-# Intents (as `/intent` payloads) for messages without words.
-SHARE_MEDIA = "/share_media"
-VOICE_NOTE = "/voice_note"
 
 
 def read_message(fields: dict[str, str], offered: list[dict]) -> tuple[str, dict[str, Any]]:
@@ -64,11 +60,7 @@ def read_message(fields: dict[str, str], offered: list[dict]) -> tuple[str, dict
     text = (fields.get("ButtonPayload") or fields.get("Body") or "").strip()
     if text:
         return resolve_choice(text, offered), metadata
-    if media and all(item["content_type"].startswith("audio/") for item in media):
-        return VOICE_NOTE, metadata
-    if media or location:
-        return SHARE_MEDIA, metadata
-    return "", metadata
+    return wordless_text(media, location is not None), metadata
 
 
 def form_fields(request: Request) -> dict[str, str]:
@@ -102,10 +94,7 @@ def _location(fields: dict[str, str]) -> dict[str, Any] | None:
 
 def outbox_rows(message: dict[str, Any]) -> list[dict[str, Any]]:
     """One bot message as outbox rows: text parts (buttons numbered under the last) and media."""
-    buttons = [
-        {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
-        for b in message.get("buttons") or []
-    ]
+    buttons = plain_buttons(message)
     text = numbered_choices(message.get("text") or "", buttons)
     parts = split_text(text)
     rows: list[dict[str, Any]] = [{"text": part} for part in parts]
@@ -116,56 +105,27 @@ def outbox_rows(message: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-class WhatsAppOutput(OutputChannel):
-    """Puts the bot's replies in the outbox for the delivery loop; never waits for Twilio."""
+class WhatsAppOutput(OutboxOutput):
+    """WhatsApp replies into the outbox, addressed to the phone number in E.164."""
 
-    @classmethod
-    def name(cls) -> str:
-        return CHANNEL
+    channel = CHANNEL
 
-    def __init__(self, sessions: sessionmaker) -> None:
-        self.sessions = sessions
+    def rows(self, message: dict[str, Any]) -> list[dict[str, Any]]:
+        return outbox_rows(message)
 
-    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        rows = outbox_rows(message)
-        if rows:
-            await asyncio.to_thread(self._queue, recipient_id, rows)
-
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        await self.send_response(recipient_id, {"text": text})
-
-    def _queue(self, conversation_id: str, rows: list[dict[str, Any]]) -> None:
-        recipient = phone_from_sender(conversation_id) or conversation_id
-        queue_replies(
-            self.sessions, channel=CHANNEL, recipient=recipient, conversation_id=conversation_id, rows=rows
-        )
+    def recipient(self, conversation_id: str) -> str:
+        return phone_from_sender(conversation_id) or conversation_id
 
 
-class WhatsAppInput(InputChannel):
+class WhatsAppInput(SettingsInput):
     """Twilio's WhatsApp webhook, configured from the settings object."""
 
-    @classmethod
-    def name(cls) -> str:
-        return CHANNEL
-
-    @classmethod
-    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
-        return cls(load_settings(PROJECT_DIR / ".env"))
+    channel = CHANNEL
+    output_class = WhatsAppOutput
 
     def __init__(self, settings: Settings) -> None:
-        self.settings = settings
+        super().__init__(settings)
         self.validator = RequestValidator(settings.twilio_auth_token.get_secret_value())
-
-    @cached_property
-    def sessions(self) -> sessionmaker:
-        return session_factory(engine_for(self.settings.database_url))
-
-    @cached_property
-    def ledger(self) -> inbound.Ledger:
-        return inbound.Ledger(self.sessions, CHANNEL)
-
-    def get_output_channel(self) -> OutputChannel:
-        return WhatsAppOutput(self.sessions)
 
     def signed(self, request: Request) -> dict[str, str] | None:
         """The form fields when the request carries Twilio's valid signature, else None."""
