@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import re
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -22,8 +23,12 @@ MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 _hasher = PasswordHasher()
-# Verified when the user does not exist, so a wrong name takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-at-all")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the user does not exist, so a wrong name takes as long as a wrong password."""
+    return _hasher.hash("not-a-real-password-at-all")
 
 
 class Role(str, enum.Enum):
@@ -122,10 +127,10 @@ def authenticate(
     now = now or utcnow()
     user = find_user(session, username)
     if user is None:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         return None
     if user.locked_until is not None and user.locked_until > now:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         return None
     if not _verify(user.password_hash, password) or not user.active:
         user.failed_logins += 1
