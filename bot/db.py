@@ -76,6 +76,7 @@ def load_models() -> MetaData:
     import bot.console.sessions  # noqa: F401
     import bot.console.users  # noqa: F401
     import bot.escalation  # noqa: F401
+    import bot.handoff.models  # noqa: F401
     import bot.nuisance  # noqa: F401
     import bot.outbox  # noqa: F401
     import bot.outcomes  # noqa: F401

@@ -12,13 +12,15 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Column, ForeignKey, Integer, String, delete, select
+from sqlalchemy import Column, ForeignKey, Integer, String, delete, select, update
 from sqlalchemy.orm import Session, relationship
 
 from bot.console.users import ConsoleUser
 from bot.db import Base, UTCDateTime, utcnow
 
 SESSION_LIFETIME = timedelta(hours=8)
+# How often a session's last use is written down (it tells whether an agent is at work).
+SEEN_EVERY = timedelta(minutes=1)
 
 
 class ConsoleSession(Base):
@@ -32,6 +34,8 @@ class ConsoleSession(Base):
     csrf_token = Column(String(64), nullable=False)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
     expires_at = Column(UTCDateTime, nullable=False)
+    # The last request seen, so the bot can tell whether an agent is at work right now.
+    last_seen_at = Column(UTCDateTime, nullable=True)
 
     user = relationship(ConsoleUser)
 
@@ -44,6 +48,8 @@ class LoggedIn:
     username: str
     role: str
     csrf_token: str
+    # Whether the session's last use should be written down (see `mark_seen`).
+    seen_long_ago: bool = False
 
     def csrf_ok(self, sent: str | None) -> bool:
         return bool(sent) and hmac.compare_digest(sent, self.csrf_token)
@@ -75,9 +81,20 @@ def logged_in(session: Session, token: str | None, *, now: datetime | None = Non
     if not token:
         return None
     row = session.scalars(select(ConsoleSession).where(ConsoleSession.token_hash == _hash(token))).first()
-    if row is None or row.expires_at <= (now or utcnow()) or not row.user.active:
+    now = now or utcnow()
+    if row is None or row.expires_at <= now or not row.user.active:
         return None
-    return LoggedIn(row.user_id, row.user.username, row.user.role.value, row.csrf_token)
+    stale = row.last_seen_at is None or row.last_seen_at <= now - SEEN_EVERY
+    return LoggedIn(row.user_id, row.user.username, row.user.role.value, row.csrf_token, stale)
+
+
+def mark_seen(session: Session, token: str, *, now: datetime | None = None) -> None:
+    """Write down that the session was just used; at most once a minute, so reads stay reads."""
+    session.execute(
+        update(ConsoleSession)
+        .where(ConsoleSession.token_hash == _hash(token))
+        .values(last_seen_at=now or utcnow())
+    )
 
 
 def end_session(session: Session, token: str | None) -> None:

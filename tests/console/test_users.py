@@ -2,8 +2,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.console.sessions import end_session, logged_in, start_session
+from bot.console.sessions import end_session, logged_in, mark_seen, start_session
 from bot.console.users import LOCKOUT, MAX_FAILED_LOGINS, UserError, add_user, authenticate, disable_user
+from bot.handoff.service import agents_at_work
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=timezone.utc)
 PASSWORD = "correct horse battery"
@@ -62,3 +63,15 @@ def test_sessions_end_at_log_out_after_8_hours_and_when_the_user_is_disabled(db_
     disable_user(db_session, "jan")
     assert logged_in(db_session, other, now=NOW) is None
     assert authenticate(db_session, "jan", PASSWORD, now=NOW) is None
+
+
+def test_a_sessions_use_is_written_down_at_most_once_a_minute_and_counts_as_at_work(db_session):
+    user = add_user(db_session, username="jan", password=PASSWORD, role="agent")
+    token = start_session(db_session, user, now=NOW)
+    assert logged_in(db_session, token, now=NOW).seen_long_ago
+    assert agents_at_work(db_session, NOW) == 0
+    mark_seen(db_session, token, now=NOW)
+    assert not logged_in(db_session, token, now=NOW + timedelta(seconds=30)).seen_long_ago
+    assert logged_in(db_session, token, now=NOW + timedelta(seconds=61)).seen_long_ago
+    assert agents_at_work(db_session, NOW + timedelta(minutes=14)) == 1
+    assert agents_at_work(db_session, NOW + timedelta(minutes=16)) == 0

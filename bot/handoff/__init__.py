@@ -1,0 +1,1 @@
+"""Handing conversations to a person: reasons, the queue, agents' actions, transcripts, cues."""
