@@ -114,11 +114,19 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     reports, failed = {}, []
     for data in args.data or [str(path) for path in DEFAULT_HELDOUT]:
         messages = load_labelled(Path(data))
-        report = evaluate(messages, lambda text: classifier.classify(text).intent)
+        classified = {message.text: classifier.classify(message.text) for message in messages}
+        report = evaluate(messages, lambda text, results=classified: results[text].intent)
         name = Path(data).name
         reports[name] = report.__dict__
         print(f"Held-out evaluation of {classifier.model_path.name} on {name} ({len(messages)} messages)\n")
         print(format_report(report) + "\n")
+        cued = [result for result in classified.values() if result.handoff_cue]
+        print(
+            f"Sent straight to a person by a cue (anger, distress, a death): {len(cued)} of {len(messages)}"
+        )
+        for result in cued:
+            print(f"  [{result.handoff_cue}] {result.text[:120]}")
+        print()
         if args.min_macro_f1 is not None and report.category_macro_f1 < args.min_macro_f1:
             failed.append(f"{name}: category macro-F1 {report.category_macro_f1:.3f}")
     classifier.close()

@@ -27,16 +27,28 @@ class Classification:
     intent: str | None
     category: str
     confidence: float
+    # Anger, distress or a death that sends the message straight to a person (bot/nlu/cues.py).
+    handoff_cue: str | None = None
 
 
 def intent_from_parse(parse: dict[str, Any]) -> tuple[str | None, float]:
-    """The predicted intent (with its FAQ topic, e.g. `faq/pets`) and its confidence."""
-    intent = parse.get("intent") or {}
+    """The classified intent (with its FAQ topic, e.g. `faq/pets`) and its confidence.
+
+    When a handoff cue replaced the intent, this is the classifiers' intent from before.
+    """
+    intent = parse.get("classified_intent") or parse.get("intent") or {}
     name = intent.get("name")
     confidence = float(intent.get("confidence") or 0.0)
     selector = (parse.get("response_selector") or {}).get(name or "", {})
     response_key = (selector.get("response") or {}).get("intent_response_key")
     return (response_key or name), confidence
+
+
+def _handoff_cue(parse: dict[str, Any]) -> str | None:
+    """The cue's kind when it sends the message straight to a person (see bot/nlu/cues.py)."""
+    if (parse.get("intent") or {}).get("name") != "express_distress":
+        return None
+    return (parse.get("handoff_cue") or {}).get("kind")
 
 
 def entities_from_parse(parse: dict[str, Any]) -> dict[str, list[str]]:
@@ -74,6 +86,7 @@ class Classifier:
             intent=intent,
             category=category_for_intent(intent).value,
             confidence=round(confidence, 4),
+            handoff_cue=_handoff_cue(parse),
         )
         return classification, entities_from_parse(parse)
 

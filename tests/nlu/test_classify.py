@@ -48,6 +48,12 @@ def test_intent_from_parse_prefers_the_faq_topic():
     }
     assert intent_from_parse(parse) == ("faq/pets", 0.91)
     assert intent_from_parse({"intent": {"name": "greet", "confidence": 0.5}}) == ("greet", 0.5)
+    # A handoff cue replaced the intent: what the message is about is the classifiers' intent.
+    cued = {
+        "intent": {"name": "express_distress", "confidence": 1.0},
+        "classified_intent": {"name": "ticket_status", "confidence": 0.8},
+    }
+    assert intent_from_parse(cued) == ("ticket_status", 0.8)
     assert intent_from_parse({}) == (None, 0.0)
 
 
@@ -94,7 +100,13 @@ def test_cli_output_has_the_documented_fields(cli_output):
 
 def test_cli_handles_empty_long_emoji_and_bad_lines(cli_output):
     lines, results = cli_output
-    assert results[1] == {"text": "", "intent": None, "category": "other", "confidence": 0.0}
+    assert results[1] == {
+        "text": "",
+        "intent": None,
+        "category": "other",
+        "confidence": 0.0,
+        "handoff_cue": None,
+    }
     assert results[2]["category"] == "other"
     assert results[6]["text"] == "🔥🔥🔥💧💧"
     assert results[7]["text"] == lines[7]
