@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, UserUtteranceReverted
+from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
+
+from bot.handoff.reasons import NOT_UNDERSTOOD
 
 
 def _last_bot_response(tracker: Tracker) -> str | None:
@@ -18,7 +20,7 @@ def _last_bot_response(tracker: Tracker) -> str | None:
 
 
 class ActionDefaultFallback(Action):
-    """Asks the tenant to rephrase and forgets the message; the second time in a row it offers a person.
+    """Asks the tenant to rephrase and forgets the message; the second time in a row a person takes over.
 
     Replaces Rasa's built-in fallback, which would need a separate `utter_default`.
     """
@@ -29,8 +31,7 @@ class ActionDefaultFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if _last_bot_response(tracker) in {"utter_please_rephrase", "utter_offer_person"}:
-            dispatcher.utter_message(response="utter_offer_person")
-        else:
-            dispatcher.utter_message(response="utter_please_rephrase")
+        if _last_bot_response(tracker) == "utter_please_rephrase":
+            return [SlotSet("handoff_reason", NOT_UNDERSTOOD), FollowupAction("action_hand_over")]
+        dispatcher.utter_message(response="utter_please_rephrase")
         return [UserUtteranceReverted()]

@@ -1,4 +1,4 @@
-"""Nuisance and payment arrears: register, advise, and have a colleague call back."""
+"""Nuisance and payment arrears: register, advise, and hand over to a colleague (queue or callback)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.handoff import hand_over_events
 from actions.triage import knowledge_cache, now, settings
 from bot import nuisance
 from bot.callbacks import promise_callback
+from bot.handoff.reasons import PAYMENT_ARREARS
 from bot.tenants import normalise_phone
 from bot.triage.engine import read_yes_no
 
@@ -31,25 +33,6 @@ def _report_text(tracker: Tracker, intent: str) -> str:
 
 def _channel(tracker: Tracker) -> str:
     return tracker.get_latest_input_channel() or "unknown"
-
-
-def _callback(
-    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, response: str
-) -> list[EventType]:
-    """Register a callback and tell when; without a number to call, ask for one."""
-    promise = promise_callback(
-        settings().database_url,
-        conversation_id=tracker.sender_id,
-        sender=tracker.sender_id,
-        reason=reason,
-        office_hours=knowledge_cache().get().office_hours,
-        now=now(),
-    )
-    events: list[EventType] = [SlotSet("callback_reason", reason), SlotSet("callback_when", promise.when)]
-    if not promise.registered:
-        return [*events, SlotSet("contact_step", "need_phone")]
-    dispatcher.utter_message(response=response, callback_when=promise.when)
-    return [*events, SlotSet("contact_step", "callback")]
 
 
 class ValidateNuisanceForm(FormValidationAction):
@@ -99,8 +82,7 @@ class ActionRegisterNuisance(Action):
         if not assessment.to_a_person:
             dispatcher.utter_message(response="utter_nuisance_advice")
             return [*cleared, SlotSet("contact_step", "advised")]
-        reason = f"{assessment.reason}: {report}"
-        return [*cleared, *_callback(dispatcher, tracker, reason, response="utter_nuisance_to_person")]
+        return [*cleared, *hand_over_events(dispatcher, tracker, assessment.reason, detail=report)]
 
 
 class ActionArrearsHelp(Action):
@@ -114,9 +96,7 @@ class ActionArrearsHelp(Action):
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_payment_arrears_help")
         story = (tracker.get_slot("arrears_story") or "").strip() or NO_STORY
-        events = _callback(
-            dispatcher, tracker, f"payment_arrears: {story}", response="utter_callback_promised"
-        )
+        events = hand_over_events(dispatcher, tracker, PAYMENT_ARREARS, detail=story)
         return [SlotSet("arrears_story", None), *events]
 
 

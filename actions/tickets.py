@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.handoff import hand_over_events
 from actions.triage import knowledge_cache, now, settings
 from bot.availability import parse_availability
 from bot.ticket_intake import TicketDraft, open_from_conversation, summary_text
@@ -89,4 +90,6 @@ class ActionOpenTicket(Action):
                 ticket_number=opened.number,
                 handling_time=opened.handling_time,
             )
+        if tracker.get_slot("handoff_reason"):
+            events.extend(hand_over_events(dispatcher, tracker, tracker.get_slot("handoff_reason")))
         return events

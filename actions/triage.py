@@ -15,6 +15,7 @@ from actions.escalation import escalate_conversation, tell_escalated
 from bot import outcomes
 from bot.channels.media import media_urls
 from bot.escalation import DISPUTED_URGENCY, SAFETY
+from bot.handoff.reasons import BURGLARY
 from bot.selfhelp import instructions_text
 from bot.settings import PROJECT_DIR, load_settings
 from bot.ticket_intake import TicketDraft, draft_ticket, summary_text
@@ -31,7 +32,7 @@ NOT_AN_ANSWER = frozenset({"request_human", "share_media", "voice_note"})
 @lru_cache(maxsize=1)
 def knowledge_cache() -> KnowledgeCache:
     """The operator data of this action server, reloaded when a file changes."""
-    return KnowledgeCache(PROJECT_DIR / "data")
+    return KnowledgeCache(settings().operator_data_dir)
 
 
 @lru_cache(maxsize=1)
@@ -210,6 +211,9 @@ class ActionTriageOutcome(Action):
                 "ticket_step", _next_step(draft, self_help_first=outcome.urgency is TriageUrgency.SELF_HELP)
             ),
         ]
+        if outcome.handoff == "distress":
+            # After the ticket is opened, a colleague takes over (actions/tickets.py).
+            events.append(SlotSet("handoff_reason", BURGLARY))
         if outcome.advice:
             dispatcher.utter_message(response="utter_triage_advice", triage_advice=outcome.advice)
         reason = SAFETY if decision.problem.safety_advice else outcome.handoff

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot import tenant_chat
+from bot.handoff.reasons import VERIFICATION_LOCKED
 from bot.settings import PROJECT_DIR, load_settings
 from bot.tenant_chat import clean_extra_factor, clean_house_number
 from bot.tenants import normalise_postcode
@@ -80,7 +81,10 @@ class ActionVerifyTenant(Action):
             extra_factor=tracker.get_slot("verify_extra_factor") or "",
         )
         cleared = [SlotSet(slot, None) for slot in (*FORM_SLOTS, "verify_invalid")]
-        return [SlotSet("verification", outcome.status), *cleared]
+        events = [SlotSet("verification", outcome.status), *cleared]
+        if outcome.status == "locked":
+            events.append(SlotSet("handoff_reason", VERIFICATION_LOCKED))
+        return events
 
 
 class ActionTicketStatus(Action):

@@ -75,7 +75,11 @@ def stack_services(settings: Settings, model: Path) -> list[Service]:
         name="actions",
         command=[python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
         health_url=f"http://{settings.host}:{settings.action_port}/health",
-        env={"SANIC_HOST": settings.host, "DATABASE_URL": settings.database_url},
+        env={
+            "SANIC_HOST": settings.host,
+            "DATABASE_URL": settings.database_url,
+            "DATA_DIR": str(settings.operator_data_dir),
+        },
     )
     rasa = Service(
         name="rasa",
@@ -108,8 +112,11 @@ def stack_services(settings: Settings, model: Path) -> list[Service]:
             "WEB_PORT": str(settings.web_port),
             "DATABASE_URL": settings.database_url,
             "WEB_API_TOKEN": settings.web_api_token.get_secret_value(),
+            # The console resumes handed-back conversations through Rasa's HTTP API.
+            "RASA_AUTH_TOKEN": settings.rasa_auth_token.get_secret_value(),
             "RASA_PORT": str(settings.rasa_port),
             "VAR_DIR": str(settings.var_dir),
+            "DATA_DIR": str(settings.operator_data_dir),
             **channel_env(settings),
         },
     )

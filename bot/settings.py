@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     web_api_token: SecretStr = SecretStr("change-me")
     models_dir: Path = Path("models")
     var_dir: Path = Path("var")
+    # The operator data files (triage scripts, self-help, office hours, routing, canned answers).
+    data_dir: Path = Path("data")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Empty means the default SQLite file in var_dir (see `_default_database_url`).
     database_url: str = ""
@@ -78,6 +80,17 @@ class Settings(BaseSettings):
     def tracker_store_db(self) -> str:
         """The SQLite file of Rasa's tracker store in the embedded profile."""
         return str(self.var_dir / "rasa_tracker.db")
+
+    @property
+    def operator_data_dir(self) -> Path:
+        """DATA_DIR, relative to the project unless absolute."""
+        return self.data_dir if self.data_dir.is_absolute() else PROJECT_DIR / self.data_dir
+
+    @property
+    def tracker_store_url(self) -> str:
+        """Rasa's tracker store as a database URL, for the console's transcripts."""
+        path = Path(self.tracker_store_db)
+        return f"sqlite:///{path if path.is_absolute() else PROJECT_DIR / path}"
 
     @property
     def action_endpoint_url(self) -> str:

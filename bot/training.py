@@ -12,7 +12,13 @@ from pathlib import Path
 TRAINING_INPUTS = ("config.yml", "domain", "data")
 # Operator data files under data/ that the model does not learn from: changing them needs
 # no retraining (they are read by the running stack, see docs/triage.md).
-OPERATOR_DATA = ("data/triage", "data/selfhelp.yml", "data/office_hours.yml", "data/routing.yml")
+OPERATOR_DATA = (
+    "data/triage",
+    "data/selfhelp.yml",
+    "data/office_hours.yml",
+    "data/routing.yml",
+    "data/canned_answers.yml",
+)
 STAMP_NAME = ".fingerprint.json"
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.datafiles import DataFileError
+from bot.handoff.canned import CannedAnswers, load_canned_answers
 from bot.office_hours import OfficeHours, load_office_hours
 from bot.routing import Routing, load_routing
 from bot.selfhelp import Catalogue, load_catalogue
@@ -38,6 +39,7 @@ class Knowledge:
     catalogue: Catalogue
     office_hours: OfficeHours
     routing: Routing
+    canned: CannedAnswers
 
     def context(self, moment: datetime) -> Context:
         """The facts about a moment that scripts can use."""
@@ -52,7 +54,7 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
         DataFileError: naming file and line of each problem in any of the files.
     """
     problems: list[str] = []
-    catalogue = office_hours = scripts = routing = None
+    catalogue = office_hours = scripts = routing = canned = None
     try:
         catalogue = load_catalogue(data_dir / "selfhelp.yml")
     except DataFileError as error:
@@ -66,13 +68,19 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
     except DataFileError as error:
         problems.extend(error.problems)
     try:
+        canned = load_canned_answers(data_dir / "canned_answers.yml")
+    except DataFileError as error:
+        problems.extend(error.problems)
+    try:
         item_ids = [item.id for item in catalogue.items] if catalogue else None
         scripts = load_scripts(data_dir / "triage", self_help_ids=item_ids)
     except DataFileError as error:
         problems.extend(error.problems)
     if problems:
         raise DataFileError(problems)
-    return Knowledge(scripts=scripts, catalogue=catalogue, office_hours=office_hours, routing=routing)
+    return Knowledge(
+        scripts=scripts, catalogue=catalogue, office_hours=office_hours, routing=routing, canned=canned
+    )
 
 
 def candidate_problems(knowledge: Knowledge, category: str | None) -> list[Problem]:
@@ -170,7 +178,8 @@ class KnowledgeCache:
         self._knowledge: Knowledge | None = None
 
     def _current_stamp(self) -> tuple:
-        paths = [self.data_dir / name for name in ("selfhelp.yml", "office_hours.yml", "routing.yml")]
+        names = ("selfhelp.yml", "office_hours.yml", "routing.yml", "canned_answers.yml")
+        paths = [self.data_dir / name for name in names]
         paths += sorted((self.data_dir / "triage").glob("*.yml"))
         return tuple((str(p), p.stat().st_mtime_ns) for p in paths if p.exists())
 

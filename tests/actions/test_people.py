@@ -6,6 +6,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
+import actions.handoff as handoff_actions
 import actions.people as people_actions
 import actions.triage as triage_actions
 from actions.people import (
@@ -15,6 +16,7 @@ from actions.people import (
     ValidateCallbackForm,
     ValidateNuisanceForm,
 )
+from bot.handoff.models import Handoff
 from bot.nuisance import NuisanceReport
 from bot.tickets import CallbackRequest
 
@@ -26,6 +28,7 @@ WHATSAPP = "whatsapp:+31612345678"
 def database(db_session, migrated_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", migrated_url)
     monkeypatch.setattr(people_actions, "now", lambda: FRIDAY_EVENING)
+    monkeypatch.setattr(handoff_actions, "now", lambda: FRIDAY_EVENING)
     triage_actions.settings.cache_clear()
     yield migrated_url
     triage_actions.settings.cache_clear()
@@ -43,7 +46,8 @@ def _tracker(slots=None, events=(), sender=WHATSAPP, text="..."):
 def _run(action, tracker):
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker, {}))
-    return [m["response"] for m in dispatcher.messages], {e["name"]: e["value"] for e in events}
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    return [m["response"] for m in dispatcher.messages], slots
 
 
 def test_the_threat_question_is_skipped_when_the_report_already_speaks_of_threats():
@@ -72,18 +76,20 @@ def test_a_first_report_is_registered_and_advised_the_second_gets_a_colleague(db
         ActionRegisterNuisance(),
         _tracker(slots, [_report("weer harde muziek")], sender="whatsapp:+31612345679"),
     )
-    assert responses == ["utter_nuisance_to_person"] and result["contact_step"] == "callback"
+    # Friday evening: nobody to chat with, so a colleague calls back on the next working day.
+    assert responses == ["utter_handoff_callback"] and result["contact_step"] == "callback"
     assert result["callback_when"] == "maandag 30 november vanaf 08:00"
     assert db_session.scalars(select(NuisanceReport.about_address)).all() == ["lindenlaan 14"] * 2
     (request,) = db_session.scalars(select(CallbackRequest)).all()
-    assert request.phone == "+31612345679" and request.reason.startswith("nuisance_repeated")
+    assert request.phone == "+31612345679" and request.reason == "Herhaalde overlast: weer harde muziek"
 
 
 def test_arrears_explain_the_help_and_without_a_number_ask_for_one(db_session):
     tracker = _tracker({"arrears_story": "ik ben ziek geweest"}, sender="messenger-123")
     responses, result = _run(ActionArrearsHelp(), tracker)
-    assert responses == ["utter_payment_arrears_help"] and result["contact_step"] == "need_phone"
-    assert result["callback_reason"] == "payment_arrears: ik ben ziek geweest"
+    assert responses == ["utter_payment_arrears_help", "utter_handoff_need_phone"]
+    assert result["contact_step"] == "need_phone"
+    assert result["callback_reason"] == "Betalingsachterstand: ik ben ziek geweest"
     invalid = ValidateCallbackForm().validate_callback_phone("morgen", CollectingDispatcher(), tracker, {})
     assert invalid == {"callback_phone": None, "callback_phone_invalid": True}
     valid = ValidateCallbackForm().validate_callback_phone("06-12345678", CollectingDispatcher(), tracker, {})
@@ -91,4 +97,12 @@ def test_arrears_explain_the_help_and_without_a_number_ask_for_one(db_session):
     responses, result = _run(ActionRegisterCallback(), _tracker({**result, **valid}, sender="messenger-123"))
     assert responses == ["utter_callback_promised"] and result["contact_step"] == "callback"
     request = db_session.scalars(select(CallbackRequest)).one()
-    assert (request.phone, request.reason) == ("+31612345678", "payment_arrears: ik ben ziek geweest")
+    assert (request.phone, request.reason) == ("+31612345678", "Betalingsachterstand: ik ben ziek geweest")
+
+
+def test_a_threat_goes_to_a_colleague_at_once_with_empathy_first(db_session):
+    slots = {"nuisance_serious": "yes", "nuisance_address": "Lindenlaan 16"}
+    responses, result = _run(ActionRegisterNuisance(), _tracker(slots, [_report("mijn buurman bedreigt me")]))
+    assert responses == ["utter_handoff_empathy_distress", "utter_handoff_callback"]
+    handoff = db_session.scalars(select(Handoff)).one()
+    assert (handoff.reason, handoff.detail) == ("nuisance_serious", "mijn buurman bedreigt me")

@@ -19,13 +19,14 @@ from actions.triage import (
     ValidateTriageForm,
 )
 from bot.escalation import Escalation
+from bot.handoff.models import Handoff
 from bot.outbox import OutboxMessage
 from bot.outcomes import ConversationOutcome
 from bot.tickets import Ticket
 from bot.triage.service import KnowledgeCache
 from bot.verification import VerificationService
 from tests.conftest import PROJECT_DIR
-from tests.db_fixtures import make_tenant, make_unit
+from tests.db_fixtures import make_tenant, make_unit, make_verified_tenant
 
 SCRIPTS = """\
 version: 1
@@ -62,6 +63,13 @@ problems:
     outcomes:
       - urgency: emergency
         trade: heating
+  - id: break_in
+    name: inbraak
+    recognise: {words: ["ingebroken"]}
+    outcomes:
+      - urgency: emergency
+        trade: locksmith
+        handoff: distress
   - id: radiator_cold
     name: koude radiator
     recognise: {words: ["radiator"]}
@@ -86,6 +94,7 @@ def data_dir(tmp_path, monkeypatch):
     (tmp_path / "selfhelp.yml").write_text(CATALOGUE)
     shutil.copy(PROJECT_DIR / "data" / "office_hours.yml", tmp_path / "office_hours.yml")
     shutil.copy(PROJECT_DIR / "data" / "routing.yml", tmp_path / "routing.yml")
+    shutil.copy(PROJECT_DIR / "data" / "canned_answers.yml", tmp_path / "canned_answers.yml")
     cache = KnowledgeCache(tmp_path)
     monkeypatch.setattr(triage_actions, "knowledge_cache", lambda: cache)
     monkeypatch.setattr(triage_actions, "now", lambda: NOW)
@@ -93,6 +102,10 @@ def data_dir(tmp_path, monkeypatch):
 
     monkeypatch.setattr(actions.tickets, "knowledge_cache", lambda: cache)
     monkeypatch.setattr(actions.tickets, "now", lambda: NOW)
+    import actions.handoff
+
+    monkeypatch.setattr(actions.handoff, "knowledge_cache", lambda: cache)
+    monkeypatch.setattr(actions.handoff, "now", lambda: NOW)
     return tmp_path
 
 
@@ -323,3 +336,23 @@ def test_nothing_is_extracted_when_the_form_did_not_ask():
     _, started = _run(ActionStartTriage(), _tracker("er lekt water"))
     tracker = _tracker("nee", "deny", slots={"triage": started["triage"], "requested_slot": None})
     assert asyncio.run(ValidateTriageForm().extract_triage_reply(CollectingDispatcher(), tracker, {})) == {}
+
+
+def test_after_a_break_in_the_ticket_is_opened_first_and_then_a_colleague_takes_over(
+    db_session, app_database
+):
+    make_verified_tenant(db_session, conversation_id="conv-1", house_number=3)
+    _, started = _run(ActionStartTriage(), _tracker("er is vannacht ingebroken"))
+    messages, outcome = _run(ActionTriageOutcome(), _tracker(slots={"triage": started["triage"]}))
+    assert outcome["handoff_reason"] == "burglary"
+    assert [m["response"] for m in messages] == ["utter_escalated_desk"]
+    messages, slots = _run(ActionOpenTicket(), _tracker(slots=outcome))
+    # Nobody is logged in to the console: the desk calls back, today (NOW is a Wednesday morning).
+    assert [m["response"] for m in messages] == [
+        "utter_ticket_opened",
+        "utter_handoff_empathy_distress",
+        "utter_handoff_callback",
+    ]
+    assert slots["handoff_reason"] is None and slots["contact_step"] == "callback"
+    handoff = db_session.scalars(select(Handoff)).one()
+    assert (handoff.reason, handoff.status, handoff.tenant_id is not None) == ("burglary", "callback", True)

@@ -66,8 +66,11 @@ def test_right_answers_verify_clear_the_answers_and_show_the_tickets(database):
 
 def test_wrong_answers_fail_without_saying_which_and_lock_after_three(database):
     answers = {"verify_postcode": "9999XA", "verify_house_number": "3", "verify_extra_factor": "1970-01-17"}
-    statuses = [_run(ActionVerifyTenant(), _tracker(answers))[0]["value"] for _ in range(3)]
-    assert statuses == ["failed", "failed", "locked"]
+    results = [_run(ActionVerifyTenant(), _tracker(answers)) for _ in range(3)]
+    assert [events[0]["value"] for events in results] == ["failed", "failed", "locked"]
+    # A lockout is a reason to hand over (the rule runs action_hand_over next).
+    assert SlotSet("handoff_reason", "verification_locked") in results[2]
+    assert SlotSet("handoff_reason", "verification_locked") not in results[1]
 
 
 def test_ticket_status_is_never_shown_to_an_unverified_conversation(database):

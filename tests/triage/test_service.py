@@ -15,7 +15,7 @@ def data_dir(tmp_path):
     target = tmp_path / "data"
     target.mkdir()
     shutil.copytree(PROJECT_DIR / "data" / "triage", target / "triage")
-    for name in ("selfhelp.yml", "office_hours.yml", "routing.yml"):
+    for name in ("selfhelp.yml", "office_hours.yml", "routing.yml", "canned_answers.yml"):
         shutil.copy(PROJECT_DIR / "data" / name, target / name)
     return target
 
@@ -48,10 +48,19 @@ def test_problems_in_several_files_are_all_reported(data_dir):
     (data_dir / "selfhelp.yml").write_text("items: []\n")
     (data_dir / "office_hours.yml").write_text("days: {}\nhandling_times: {}\n")
     (data_dir / "routing.yml").write_text("version: 1\non_call_rota: []\n")
+    (data_dir / "canned_answers.yml").write_text(
+        "answers:\n  - id: Greeting\n    title: Hallo\n    text: Hallo!\n"
+    )
     with pytest.raises(DataFileError) as raised:
         load_knowledge(data_dir)
     files = {problem.split(":")[0].rsplit("/", 1)[-1] for problem in raised.value.problems}
-    assert files == {"selfhelp.yml", "office_hours.yml", "routing.yml"}
+    assert files == {"selfhelp.yml", "office_hours.yml", "routing.yml", "canned_answers.yml"}
+    assert any(
+        problem.endswith(
+            'canned_answers.yml:2: answers.0.id: string does not match regex "^[a-z][a-z0-9_]*$"'
+        )
+        for problem in raised.value.problems
+    ), raised.value.problems
     assert len(validate_operator_data(data_dir)) == len(raised.value.problems)
 
 

@@ -1,0 +1,116 @@
+"""The real stack as `make run` starts it, in a subprocess, for end-to-end tests."""
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psutil
+import pytest
+
+from tests.conftest import PROJECT_DIR
+
+READY_TIMEOUT = 240
+WEB_TOKEN = "web-test-token-" + "x" * 16
+TWILIO_TOKEN = "twilio-test-token-" + "y" * 16
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Stack:
+    def __init__(self, process, rasa_url, token, var_dir):
+        self.process = process
+        self.rasa_url = rasa_url
+        self.token = token
+        self.var_dir = var_dir
+        self.output: list[str] = []
+        self.ready = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.output.append(line)
+            if line.startswith("[run] ready"):
+                self.ready.set()
+
+    def child_pids(self):
+        return [int(m) for line in self.output for m in re.findall(r"\(pid (\d+)\)", line)]
+
+    def post(self, sender, message):
+        request = urllib.request.Request(
+            f"{self.rasa_url}/webhooks/rest/webhook",
+            data=json.dumps({"sender": sender, "message": message}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+
+@contextmanager
+def running_stack(tmp_path_factory, **extra_env: str) -> Iterator[Stack]:
+    """Start `python -m bot run` on free ports with its own var dir; kill it afterwards."""
+    rasa_port, action_port, web_port = _free_port(), _free_port(), _free_port()
+    token = "test-token-" + os.urandom(8).hex()
+    var_dir = tmp_path_factory.mktemp("var")
+    env = {
+        **os.environ,
+        "ENVIRONMENT": "test",
+        "RASA_PORT": str(rasa_port),
+        "ACTION_PORT": str(action_port),
+        "WEB_PORT": str(web_port),
+        "WEB_API_TOKEN": WEB_TOKEN,
+        "RASA_AUTH_TOKEN": token,
+        "VAR_DIR": str(var_dir),
+        # Local mode: no Twilio account, replies stay in the outbox for the simulator.
+        "TWILIO_ACCOUNT_SID": "",
+        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+        "PUBLIC_BASE_URL": "",
+        **extra_env,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=PROJECT_DIR,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    stack = Stack(process, f"http://127.0.0.1:{rasa_port}", token, var_dir)
+    stack.web_url = f"http://127.0.0.1:{web_port}"
+    if not stack.ready.wait(READY_TIMEOUT):
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail("stack did not become ready:\n" + "".join(stack.output[-40:]))
+    yield stack
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        for pid in stack.child_pids():
+            if psutil.pid_exists(pid):
+                os.killpg(pid, signal.SIGKILL)
+
+
+def delivered(stack, phone, *, expect, timeout=30.0):
+    """The WhatsApp messages the web app delivered (local mode) to `phone`, once `expect` came."""
+    deadline = time.monotonic() + timeout
+    texts: list[str] = []
+    while time.monotonic() < deadline:
+        query = urllib.parse.urlencode({"phone": phone, "after": 0})
+        with urllib.request.urlopen(f"{stack.web_url}/simulator/messages?{query}", timeout=10) as response:
+            texts = [m["text"] for m in json.loads(response.read())["messages"]]
+        if any(expect in text for text in texts):
+            return texts
+        time.sleep(0.3)
+    return texts
