@@ -1,4 +1,4 @@
-"""The console's pages in the web app: log-in, log-out and the callback list.
+"""The console in the web app: log-in, log-out, the callback list; conversations in `conversations`.
 
 Nothing but the log-in page without a valid session. Every POST carries the session's
 CSRF token (the log-in form a double-submit cookie's). Session cookies are HttpOnly and
@@ -11,46 +11,31 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable
 from functools import wraps
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse, html, redirect
 
 from bot.console import callbacks as callback_list
-from bot.console.sessions import LoggedIn, end_session, logged_in, start_session
+from bot.console import conversations
+from bot.console.pages import SECURITY_HEADERS, STATIC_DIR, page
+from bot.console.sessions import LoggedIn, end_session, logged_in, mark_seen, start_session
 from bot.console.users import authenticate
 from bot.db import transaction
-from bot.settings import PROJECT_DIR, Settings
+from bot.settings import Settings
 from bot.triage.service import KnowledgeCache
 
 SESSION_COOKIE = "console_session"
 LOGIN_CSRF_COOKIE = "console_login_csrf"
 ROLE_RANK = {"agent": 1, "operator": 2, "admin": 3}
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
-    "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
-}
-templates = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(["html"]),
-)
 
 Handler = Callable[..., Awaitable[HTTPResponse]]
-
-
-def page(template: str, status: int = 200, **context) -> HTTPResponse:
-    return html(templates.get_template(template).render(**context), status=status, headers=SECURITY_HEADERS)
 
 
 def register(app: Sanic, settings: Settings) -> None:
     """Add the console routes to the web app."""
     secure = settings.public_url.startswith("https://")
-    knowledge = KnowledgeCache(PROJECT_DIR / "data")
+    knowledge = KnowledgeCache(settings.operator_data_dir)
 
     def set_cookie(response: HTTPResponse, name: str, value: str, max_age: int) -> None:
         response.cookies[name] = value
@@ -63,8 +48,13 @@ def register(app: Sanic, settings: Settings) -> None:
             cookie["secure"] = True
 
     def current(request: Request) -> LoggedIn | None:
+        token = request.cookies.get(SESSION_COOKIE)
         with request.app.ctx.sessions() as session:
-            return logged_in(session, request.cookies.get(SESSION_COOKIE))
+            user = logged_in(session, token)
+        if user is not None and user.seen_long_ago:
+            with transaction(request.app.ctx.sessions) as session:
+                mark_seen(session, token)
+        return user
 
     def login_required(role: str = "agent") -> Callable[[Handler], Handler]:
         def decorate(handler: Handler) -> Handler:
@@ -131,7 +121,7 @@ def register(app: Sanic, settings: Settings) -> None:
     @app.get("/console")
     @login_required()
     async def home(request: Request, user: LoggedIn) -> HTTPResponse:
-        return redirect("/console/callbacks", status=303, headers=SECURITY_HEADERS)
+        return redirect("/console/queue", status=303, headers=SECURITY_HEADERS)
 
     @app.get("/console/callbacks")
     @login_required()
@@ -146,3 +136,6 @@ def register(app: Sanic, settings: Settings) -> None:
         with transaction(request.app.ctx.sessions) as session:
             callback_list.mark_done(session, request_id=request_id, by=user.username)
         return redirect(f"/console/callbacks?done={request_id}", status=303, headers=SECURITY_HEADERS)
+
+    app.static("/console/static", STATIC_DIR, name="console_static")
+    conversations.register(app, settings, login_required=login_required, knowledge=knowledge)

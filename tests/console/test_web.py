@@ -60,7 +60,9 @@ def base(db_session, migrated_url):
         yield url
 
 
-@pytest.mark.parametrize("path", ["/console", "/console/callbacks"])
+@pytest.mark.parametrize(
+    "path", ["/console", "/console/callbacks", "/console/queue", "/console/conversations/1"]
+)
 def test_without_a_session_only_the_login_page_is_shown(base, path):
     status, url, body = Browser(base).open(path)
     assert status == 200 and url.endswith("/console/login") and "Inloggen" in body
@@ -107,8 +109,9 @@ def test_an_agent_sees_open_callbacks_with_phone_and_reason_and_marks_one_done(b
     request_callback(db_session, reason="overlast buren", phone="0612345099")
     db_session.commit()
     agent = Browser(base)
-    status, url, body = agent.log_in("agent1")
-    assert status == 200 and url.endswith("/console/callbacks")
+    status, url, _ = agent.log_in("agent1")
+    assert status == 200 and url.endswith("/console/queue")
+    status, url, body = agent.open("/console/callbacks")
     assert "+31612345001" in body and "+31612345099" in body and "overlast buren" in body
     assert "<script>alert" not in body and "&lt;script&gt;alert" in body  # the tenant's words stay text
     assert "30-11 17:00" in body  # asked Friday night: we promised Monday, before closing
