@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup model train run chat test lint validate unit eval-nlu test-stories bench-nlu bench-triage bench-stack lock clean
+.PHONY: help setup model train run chat test lint validate browser unit eval-nlu test-stories bench-nlu bench-triage bench-stack bench-console lock clean
 
 help: ## Show the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -50,7 +50,10 @@ lint: setup ## Ruff lint and format check over bot/, actions/, tests/, bench/ an
 validate: setup ## rasa data validate on domain, NLU data, stories and config; any warning fails
 	$(PY) -m bot validate
 
-unit: model ## pytest for bot/ and actions/ (and the stack start-up test)
+browser: ## Install Debian's chromium and chromium-driver for the console's browser test (if missing)
+	scripts/setup-browser.sh
+
+unit: model browser ## pytest for bot/ and actions/, the stack end-to-end and the browser test
 	$(PY) -m pytest -q
 
 eval-nlu: model ## Held-out NLU evaluation: per-intent and per-category F1, fails below the gate
@@ -67,6 +70,9 @@ bench-triage: setup ## Benchmark: triage accuracy on the blind tables of cases (
 
 bench-stack: model ## Benchmark: stack start-up time, REST reply latency and memory
 	$(PY) bench/bench_stack.py
+
+bench-console: setup ## Benchmark: console queue and transcript render times with 1,000 conversations
+	$(PY) bench/bench_console.py
 
 lock: ## Re-freeze requirements.lock from the current .venv
 	(echo "# Exact versions of every package, frozen from a working install (pip freeze)."; \
