@@ -210,13 +210,16 @@ def register(app: Sanic, settings: Settings, *, login_required: Callable, knowle
     async def end(
         request: Request, user: LoggedIn, handoff_id: int, done: str, work: Callable
     ) -> HTTPResponse:
-        """Hand back or close: the change only stands once Rasa has resumed the conversation."""
+        """Hand back or close: Rasa resumes the conversation first; if it cannot, nothing changes.
+
+        No database transaction is held while Rasa is called.
+        """
         try:
+            with request.app.ctx.sessions() as session:
+                conversation_id = service.conversation_of(session, handoff_id, user.username)
+            await asyncio.to_thread(resume_conversation, settings.rasa_url, rasa_token, conversation_id)
             with transaction(request.app.ctx.sessions) as session:
-                handoff = work(session)
-                await asyncio.to_thread(
-                    resume_conversation, settings.rasa_url, rasa_token, handoff.conversation_id
-                )
+                work(session)
         except service.HandoffError as error:
             return conversation_page(request, user, handoff_id, status=409, error=str(error))
         except RasaUnavailable:
@@ -244,6 +247,10 @@ def register(app: Sanic, settings: Settings, *, login_required: Callable, knowle
     @login_required()
     async def close(request: Request, user: LoggedIn, handoff_id: int) -> HTTPResponse:
         outcome = request.form.get("outcome") or ""
+        if outcome not in service.OUTCOMES:
+            return conversation_page(
+                request, user, handoff_id, status=409, error="Kies hoe het gesprek is afgelopen."
+            )
         return await end(
             request,
             user,

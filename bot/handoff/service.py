@@ -179,9 +179,10 @@ def hand_over(
 
 
 def _queued(session: Session, handoff: Handoff, now: datetime) -> HandoffDecision:
-    position = queue_position(session, handoff) if handoff.status == QUEUED else 0
+    """The queue place and wait; a conversation an agent already took is first in line."""
+    position = queue_position(session, handoff) if handoff.status == QUEUED else 1
     agents = max(agents_at_work(session, now), 1)
-    minutes = minutes_per_tenant(session, now) * max(position, 1) / agents
+    minutes = minutes_per_tenant(session, now) * position / agents
     return HandoffDecision("queued", handoff.id, position, describe_wait(minutes))
 
 
@@ -203,13 +204,22 @@ def _callback(session: Session, handoff: Handoff, now: datetime) -> HandoffDecis
 
 
 def _for_agent(session: Session, handoff_id: int, agent: str) -> Handoff:
-    """The handoff, if this agent has claimed it and it is still active."""
+    """The handoff, if this agent has claimed it and it is still active (locked for the change)."""
     handoff = session.get(Handoff, handoff_id, with_for_update=True)
     if handoff is None:
         raise HandoffError("Dit gesprek bestaat niet.")
     if handoff.status != CLAIMED or handoff.claimed_by != agent:
         raise HandoffError("Neem dit gesprek eerst zelf aan.")
     return handoff
+
+
+def conversation_of(session: Session, handoff_id: int, agent: str) -> str:
+    """The conversation of a handoff this agent has claimed, before handing it back or closing it.
+
+    Raises:
+        HandoffError: when it is not this agent's to end.
+    """
+    return _for_agent(session, handoff_id, agent).conversation_id
 
 
 def claim(session: Session, handoff_id: int, agent: str, now: datetime | None = None) -> Handoff:

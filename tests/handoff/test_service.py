@@ -91,6 +91,9 @@ def test_a_conversation_already_waiting_keeps_its_place(db_session):
     again = hand_over(db_session, request(reason="anger"), office_hours=OFFICE_HOURS, now=WEDNESDAY_MORNING)
     assert again.handoff_id == first.handoff_id
     assert len(db_session.scalars(select(Handoff)).all()) == 1
+    claim(db_session, first.handoff_id, "anna", now=WEDNESDAY_MORNING)
+    taken = hand_over(db_session, request(), office_hours=OFFICE_HOURS, now=WEDNESDAY_MORNING)
+    assert (taken.handoff_id, taken.position) == (first.handoff_id, 1)
 
 
 def test_after_hours_it_becomes_a_callback_with_the_reason_and_the_tenants_words(db_session):
