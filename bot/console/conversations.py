@@ -18,7 +18,6 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sanic.response import json as json_response
 from sanic.response import text as text_response
-from sqlalchemy.engine import Engine
 
 from bot.console.handoffs import (
     conversation_row,
@@ -35,6 +34,7 @@ from bot.handoff.models import Handoff
 from bot.handoff.rasa_api import RasaUnavailable, resume_conversation
 from bot.handoff.transcript import Cursor, transcript
 from bot.settings import Settings
+from bot.tracker_store import read_only_engine
 from bot.triage.service import KnowledgeCache
 
 NOTICES = {
@@ -47,23 +47,13 @@ NOTICES = {
 }
 
 
-def tracker_engine(settings: Settings) -> Engine:
-    """Read-only access to Rasa's tracker store (a SQLite file is never created by us)."""
-    from sqlalchemy import create_engine
-
-    url = settings.tracker_store_url
-    if url.startswith("sqlite:///"):
-        url = f"sqlite:///file:{url.removeprefix('sqlite:///')}?mode=ro&uri=true"
-    return create_engine(url, pool_pre_ping=True)
-
-
 def register(app: Sanic, settings: Settings, *, login_required: Callable, knowledge: KnowledgeCache) -> None:
     """Add the queue and conversation routes to the web app."""
     rasa_token = settings.rasa_auth_token.get_secret_value()
 
     @app.before_server_start
     async def open_tracker_store(app: Sanic, _loop) -> None:
-        app.ctx.tracker_engine = tracker_engine(settings)
+        app.ctx.tracker_engine = read_only_engine(settings.tracker_store_url)
 
     @app.after_server_stop
     async def close_tracker_store(app: Sanic, _loop) -> None:

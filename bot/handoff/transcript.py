@@ -12,24 +12,15 @@ import json
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from bot.channels.media import media_urls
 from bot.handoff.models import AgentMessage, Handoff
+from bot.tracker_store import EVENTS
 
-# Rasa 3.6's `events` table (rasa.core.tracker_store.SQLTrackerStore.SQLEvent), the columns we read.
-EVENTS = Table(
-    "events",
-    MetaData(),
-    Column("id", Integer, primary_key=True),
-    Column("sender_id", String(255)),
-    Column("type_name", String(255)),
-    Column("timestamp", Float),
-    Column("data", Text),
-)
 MAX_LINES = 500
 
 

@@ -1,6 +1,5 @@
 """The console's conversations over HTTP: queue, transcript, claim, reply, notes, tickets, the end."""
 
-import asyncio
 import json
 import re
 import time
@@ -20,27 +19,13 @@ from bot.tickets import Ticket
 from bot.web.app import create_app
 from tests.console.test_web import Browser
 from tests.db_fixtures import make_verified_tenant
+from tests.rasa_tracker import save_tracker
 from tests.sanic_server import allow_several_apps, new_app, served
 
 SENDER = "whatsapp:+31612345678"
 RASA_TOKEN = "rasa-token-for-tests-0123456789"
 SCRIPT = "<script>alert('x')</script>"
 WEDNESDAY_MORNING = datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
-
-
-def save_tracker(path, sender, events):
-    """Write a conversation into a real Rasa SQL tracker store (Rasa's own code and schema)."""
-    from rasa.core.tracker_store import SQLTrackerStore
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import Event
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    store = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(path))
-    tracker = asyncio.run(store.retrieve(sender)) or DialogueStateTracker(sender, slots=[])
-    for event in events:
-        tracker.update(Event.from_parameters(event))
-    asyncio.run(store.save(tracker))
-    store.engine.dispose()
 
 
 def user(text, at, **metadata):
