@@ -403,6 +403,9 @@ def build_parser() -> argparse.ArgumentParser:
     import_tenants.set_defaults(handler=cmd_import_tenants)
     _add_tickets_command(commands)
     _add_users_command(commands)
+    from bot.review.cli import add_command as add_review_command
+
+    add_review_command(commands)
     return parser
 
 

@@ -80,6 +80,7 @@ def load_models() -> MetaData:
     import bot.nuisance  # noqa: F401
     import bot.outbox  # noqa: F401
     import bot.outcomes  # noqa: F401
+    import bot.review.models  # noqa: F401
     import bot.tenants  # noqa: F401
     import bot.tickets  # noqa: F401
     import bot.verification  # noqa: F401

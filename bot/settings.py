@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     # The operator data files (triage scripts, self-help, office hours, routing, canned answers).
     data_dir: Path = Path("data")
+    # The NLU training data, where the review inbox writes accepted examples.
+    nlu_data_dir: Path = Path("data/nlu")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Empty means the default SQLite file in var_dir (see `_default_database_url`).
     database_url: str = ""
@@ -85,6 +87,11 @@ class Settings(BaseSettings):
     def operator_data_dir(self) -> Path:
         """DATA_DIR, relative to the project unless absolute."""
         return self.data_dir if self.data_dir.is_absolute() else PROJECT_DIR / self.data_dir
+
+    @property
+    def training_data_dir(self) -> Path:
+        """NLU_DATA_DIR, relative to the project unless absolute."""
+        return self.nlu_data_dir if self.nlu_data_dir.is_absolute() else PROJECT_DIR / self.nlu_data_dir
 
     @property
     def tracker_store_url(self) -> str:

@@ -26,6 +26,7 @@ APP_TABLES = {
     "handoffs",
     "agent_messages",
     "handoff_notes",
+    "review_decisions",
     "inbound_messages",
     "satisfaction_scores",
     "nuisance_reports",

@@ -1,0 +1,1 @@
+"""Operators' review of real messages: the inbox, labelling, writing training examples."""
