@@ -109,15 +109,16 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     _quiet_libraries()
     from bot.nlu.classify import Classifier
     from bot.nlu.evaluation import evaluate, format_report, load_labelled
+    from bot.nlu.report import write_report
 
     classifier = Classifier(_model_or_exit(args.model, _settings()))
-    reports, failed = {}, []
+    evaluations, failed = {}, []
     for data in args.data or [str(path) for path in DEFAULT_HELDOUT]:
         messages = load_labelled(Path(data))
         classified = {message.text: classifier.classify(message.text) for message in messages}
         report = evaluate(messages, lambda text, results=classified: results[text].intent)
         name = Path(data).name
-        reports[name] = report.__dict__
+        evaluations[name] = report
         print(f"Held-out evaluation of {classifier.model_path.name} on {name} ({len(messages)} messages)\n")
         print(format_report(report) + "\n")
         cued = [result for result in classified.values() if result.handoff_cue]
@@ -130,9 +131,16 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         if args.min_macro_f1 is not None and report.category_macro_f1 < args.min_macro_f1:
             failed.append(f"{name}: category macro-F1 {report.category_macro_f1:.3f}")
     classifier.close()
+    model = classifier.model_path.name.removesuffix(".tar.gz")
+    written = write_report(model, evaluations, _models_dir(_settings()) / "reports" / model)
+    print(f"Report stored with the model: {written.parent}")
     if args.report:
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.report).write_text(json.dumps(reports, indent=2, ensure_ascii=False))
+        Path(args.report).write_text(
+            json.dumps(
+                {name: report.__dict__ for name, report in evaluations.items()}, indent=2, ensure_ascii=False
+            )
+        )
     if failed:
         print(f"FAILED: below the gate of {args.min_macro_f1:.3f}: " + "; ".join(failed))
         return 1

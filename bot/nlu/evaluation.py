@@ -29,6 +29,8 @@ class EvaluationReport:
     category_macro_f1: float
     faq_topic_accuracy: float | None
     errors: list[dict[str, str]] = field(default_factory=list)
+    # Intent confusions: expected intent -> predicted intent -> how many messages.
+    confusion: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def load_labelled(path: Path) -> list[LabelledMessage]:
@@ -77,7 +79,12 @@ def evaluate(messages: Sequence[LabelledMessage], predict: Callable[[str], str |
         for m, p, gc, pc in zip(messages, predictions, gold_categories, predicted_categories, strict=False)
         if gc != pc
     ]
+    confusion: dict[str, dict[str, int]] = {}
+    for gold, predicted in zip(gold_intents, predicted_intents, strict=True):
+        row = confusion.setdefault(gold, {})
+        row[predicted] = row.get(predicted, 0) + 1
     return EvaluationReport(
+        confusion=confusion,
         per_intent=_scores(gold_intents, predicted_intents),
         per_category=_scores(gold_categories, predicted_categories),
         intent_macro_f1=_macro_f1(gold_intents, predicted_intents),
