@@ -27,6 +27,7 @@ APP_TABLES = {
     "agent_messages",
     "handoff_notes",
     "review_decisions",
+    "review_flags",
     "inbound_messages",
     "satisfaction_scores",
     "nuisance_reports",

@@ -33,6 +33,7 @@ from bot.handoff import service
 from bot.handoff.models import Handoff
 from bot.handoff.rasa_api import RasaUnavailable, resume_conversation
 from bot.handoff.transcript import Cursor, transcript
+from bot.review.inbox import flag_misread
 from bot.settings import Settings
 from bot.tracker_store import read_only_engine
 from bot.triage.service import KnowledgeCache
@@ -44,6 +45,7 @@ NOTICES = {
     "ticket": "De melding is opgeslagen.",
     "handed_back": "Het gesprek is terug bij de bot.",
     "closed": "Het gesprek is gesloten.",
+    "misread": "Dank u: het bericht staat nu in de leer-inbox van de beheerders.",
 }
 
 
@@ -153,6 +155,26 @@ def register(app: Sanic, settings: Settings, *, login_required: Callable, knowle
         return act(
             request, user, handoff_id, "sent", lambda s: service.reply(s, handoff_id, user.username, words)
         )
+
+    @app.post("/console/conversations/<handoff_id:int>/misread/<event_id:int>")
+    @login_required()
+    async def misread(request: Request, user: LoggedIn, handoff_id: int, event_id: int) -> HTTPResponse:
+        def work(session) -> None:
+            handoff = session.get(Handoff, handoff_id)
+            if handoff is None:
+                raise service.HandoffError("Dit gesprek bestaat niet.")
+            try:
+                flag_misread(
+                    session,
+                    request.app.ctx.tracker_engine,
+                    conversation_id=handoff.conversation_id,
+                    event_id=event_id,
+                    by=user.username,
+                )
+            except ValueError:
+                raise service.HandoffError("Dat bericht hoort niet bij dit gesprek.") from None
+
+        return act(request, user, handoff_id, "misread", work)
 
     @app.post("/console/conversations/<handoff_id:int>/note")
     @login_required()

@@ -34,6 +34,8 @@ class Line:
     author: str | None = None
     media: tuple[str, ...] = ()
     buttons: tuple[str, ...] = ()
+    # The tracker event of a tenant's message, so an agent can flag it as misunderstood.
+    event_id: int | None = None
 
     def as_json(self) -> dict:
         row = asdict(self)
@@ -62,7 +64,7 @@ class Cursor:
         return cls(max(event_id, 0), max(agent_message_id, 0))
 
 
-def _line(data: dict) -> Line | None:
+def _line(event_id: int, data: dict) -> Line | None:
     """A tracker event as a transcript line; other events than messages are skipped."""
     at = datetime.fromtimestamp(float(data.get("timestamp") or 0), tz=timezone.utc)
     if data.get("event") == "user":
@@ -70,7 +72,7 @@ def _line(data: dict) -> Line | None:
         media = tuple(media_urls(data.get("metadata")))
         if text.startswith("/"):  # a button press or a wordless message: show what was sent
             text = "" if media else text
-        return Line("tenant", at, text, media=media)
+        return Line("tenant", at, text, media=media, event_id=event_id)
     if data.get("event") == "bot":
         extra = data.get("data") or {}
         buttons = tuple(str(button.get("title", "")) for button in extra.get("buttons") or [])
@@ -99,7 +101,9 @@ def tracker_lines(tracker_engine: Engine, conversation_id: str, after: int = 0) 
             rows = connection.execute(query).all()
     except (OperationalError, ProgrammingError):
         return [], after
-    lines = [line for _, data in rows if (line := _line(json.loads(data or "{}"))) is not None]
+    lines = [
+        line for event_id, data in rows if (line := _line(event_id, json.loads(data or "{}"))) is not None
+    ]
     return lines, rows[-1].id if rows else after
 
 

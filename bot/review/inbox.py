@@ -2,8 +2,9 @@
 
 A message needs a look when the model was unsure (`low_confidence`), did not understand it at
 all (`fallback`), or was corrected later: the tenant said "nee" to what the bot understood
-(`corrected`), or the conversation went to a person because the bot did not understand it
-twice (`handed_over`). Messages come from Rasa's tracker store; what an operator decided is
+(`corrected`), an agent who took the conversation over flagged it as misunderstood (`agent`),
+or the conversation went to a person because the bot did not understand it twice
+(`handed_over`). Messages come from Rasa's tracker store; what an operator decided is
 kept in `review_decisions`, so a message is reviewed once. Button presses and wordless
 messages (a photo) are not messages to learn from and are left out.
 """
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from bot.handoff.models import Handoff
 from bot.handoff.reasons import NOT_UNDERSTOOD
-from bot.review.models import ReviewDecision
+from bot.review.models import ReviewDecision, ReviewFlag
 from bot.tracker_store import EVENTS
 
 LOW_CONFIDENCE = 0.7
@@ -34,6 +35,7 @@ REASON_LABELS = {
     "low_confidence": "twijfel",
     "corrected": "huurder zei 'nee'",
     "handed_over": "naar een collega",
+    "agent": "collega: verkeerd begrepen",
 }
 
 
@@ -111,6 +113,9 @@ def candidates(session: Session, tracker_engine: Engine, *, limit: int = 100) ->
         session.scalars(select(Handoff.conversation_id).where(Handoff.reason == NOT_UNDERSTOOD).distinct())
     )
     reasons = _reasons_by_event(events, handed_over)
+    window = [event_id for event_id, _, data in events if data.get("event") == "user"]
+    for event_id in session.scalars(select(ReviewFlag.event_id).where(ReviewFlag.event_id.in_(window))):
+        reasons[event_id].add("agent")
     decided = set(
         session.scalars(select(ReviewDecision.event_id).where(ReviewDecision.event_id.in_(reasons)))
     )
@@ -137,3 +142,23 @@ def candidate(session: Session, tracker_engine: Engine, event_id: int) -> Candid
         (item for item in candidates(session, tracker_engine, limit=10_000) if item.event_id == event_id),
         None,
     )
+
+
+def flag_misread(
+    session: Session, tracker_engine: Engine, *, conversation_id: str, event_id: int, by: str
+) -> bool:
+    """An agent marks a tenant's message of this conversation as misunderstood; False if it was already.
+
+    Raises:
+        ValueError: when the event is not a tenant's message in this conversation.
+    """
+    query = select(EVENTS.c.sender_id, EVENTS.c.type_name).where(EVENTS.c.id == event_id)
+    with tracker_engine.connect() as connection:
+        row = connection.execute(query).first()
+    if row is None or row.sender_id != conversation_id or row.type_name != "user":
+        raise ValueError("not a message of the tenant in this conversation")
+    if session.scalars(select(ReviewFlag).where(ReviewFlag.event_id == event_id)).first():
+        return False
+    session.add(ReviewFlag(event_id=event_id, conversation_id=conversation_id, flagged_by=by))
+    session.flush()
+    return True

@@ -30,3 +30,15 @@ class ReviewDecision(Base):
     file = Column(String(200), nullable=True)
     decided_by = Column(String(40), nullable=False)
     decided_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class ReviewFlag(Base):
+    """A tenant's message an agent marked as misunderstood by the bot; it goes to the review inbox."""
+
+    __tablename__ = "review_flags"
+
+    id = Column(Integer, primary_key=True)
+    event_id = Column(Integer, nullable=False, unique=True)
+    conversation_id = Column(String(128), nullable=False)
+    flagged_by = Column(String(40), nullable=False)
+    flagged_at = Column(UTCDateTime, nullable=False, default=utcnow)

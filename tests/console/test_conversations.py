@@ -262,3 +262,24 @@ def test_when_rasa_cannot_be_reached_the_hand_back_is_refused_and_nothing_change
         db_session.expire_all()
         assert db_session.get(Handoff, handoff_id).status == "claimed"
         db_session.rollback()
+
+
+def test_an_agent_flags_a_message_the_bot_misread_and_it_joins_the_review_inbox(stack, db_session):
+    from bot.review.models import ReviewFlag
+
+    anna = logged_in(stack["base"])
+    handoff_id = handed_over(db_session)
+    page = f"/console/conversations/{handoff_id}"
+    body = anna.open(page)[2]
+    action = re.search(rf'action="({page}/misread/\d+)"', body).group(1)
+    status, url, body = anna.open(action, {"csrf_token": token(body)})
+    assert status == 200 and url.endswith("?done=misread") and "leer-inbox" in body
+    flag = db_session.scalars(select(ReviewFlag)).one()
+    flagged = (flag.conversation_id, flag.flagged_by)
+    db_session.rollback()
+    assert flagged == (SENDER, "agent1")
+    other = handed_over(db_session, "whatsapp:+31612345001")
+    status, _, body = anna.open(
+        f"/console/conversations/{other}/misread/{action.rsplit('/', 1)[1]}", {"csrf_token": token(body)}
+    )
+    assert status == 409 and "hoort niet bij dit gesprek" in body

@@ -130,3 +130,22 @@ def test_a_refused_example_records_nothing(db_session, tracker, files):
     with pytest.raises(ExampleRefused, match="Onbekende beslissing"):
         decide(db_session, files, item, decision="maybe", by="olga")
     assert db_session.scalars(select(ReviewDecision)).all() == []
+
+
+def test_a_message_an_agent_flags_as_misread_joins_the_inbox_once(db_session, tracker):
+    from bot.review.inbox import flag_misread
+    from bot.tracker_store import EVENTS
+
+    conversation = "whatsapp:+31612340003"
+    query = select(EVENTS.c.id).where(EVENTS.c.sender_id == conversation, EVENTS.c.type_name == "user")
+    with tracker.connect() as connection:
+        greeting = connection.execute(query.order_by(EVENTS.c.id)).scalars().first()  # "hoi": understood
+    assert greeting not in {item.event_id for item in candidates(db_session, tracker)}
+    assert flag_misread(db_session, tracker, conversation_id=conversation, event_id=greeting, by="anna")
+    assert not flag_misread(db_session, tracker, conversation_id=conversation, event_id=greeting, by="bram")
+    (flagged,) = [item for item in candidates(db_session, tracker) if item.event_id == greeting]
+    assert (flagged.text, flagged.reasons) == ("hoi", ("agent",))
+    with pytest.raises(ValueError):
+        flag_misread(
+            db_session, tracker, conversation_id="whatsapp:+31612340001", event_id=greeting, by="anna"
+        )

@@ -30,6 +30,22 @@
       link.append(image);
       item.append(link);
     }
+    const csrf = document.querySelector('input[name="csrf_token"]');
+    if (line.event_id && line.text && csrf) {
+      const form = document.createElement("form");
+      form.method = "post";
+      form.action = box.dataset.misreadUrl + "/" + line.event_id;
+      form.className = "misread";
+      const token = document.createElement("input");
+      token.type = "hidden";
+      token.name = "csrf_token";
+      token.value = csrf.value;
+      const button = document.createElement("button");
+      button.type = "submit";
+      button.textContent = "Bot begreep dit verkeerd";
+      form.append(token, button);
+      item.append(form);
+    }
     if (line.buttons.length) {
       const buttons = document.createElement("span");
       buttons.className = "meta";
