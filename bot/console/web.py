@@ -17,7 +17,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, html, redirect
 
 from bot.console import callbacks as callback_list
-from bot.console import conversations, models, review
+from bot.console import conversations, insights, models, review
 from bot.console.pages import SECURITY_HEADERS, STATIC_DIR, page
 from bot.console.sessions import LoggedIn, end_session, logged_in, mark_seen, start_session
 from bot.console.users import authenticate
@@ -141,3 +141,4 @@ def register(app: Sanic, settings: Settings) -> None:
     conversations.register(app, settings, login_required=login_required, knowledge=knowledge)
     review.register(app, settings, login_required=login_required)
     models.register(app, settings, login_required=login_required)
+    insights.register(app, login_required=login_required, knowledge=knowledge)

@@ -9,6 +9,7 @@ hour it runs at. Screenshots go to SCREENSHOT_DIR (the README's come from here).
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import time
@@ -52,6 +53,7 @@ def stack(trained_model, tmp_path_factory):
         with transaction(session_factory(engine)) as session:
             for name in ("anna", "bram"):
                 add_user(session, username=name, password=PASSWORD, role="agent")
+            add_user(session, username="olga", password=PASSWORD, role="operator")
         engine.dispose()
         yield running
 
@@ -179,3 +181,17 @@ def test_an_agent_takes_over_in_the_browser_replies_on_whatsapp_and_hands_back(s
         time.sleep(0.3)
         answered = delivered(stack, phone, expect="__never__", timeout=0.5)
     assert len(answered) > len(sent), "the bot did not answer after the hand-back"
+
+
+def test_the_insights_of_today_count_these_conversations_and_draw_them(stack, tmp_path):
+    screenshots = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
+    screenshots.mkdir(parents=True, exist_ok=True)
+    olga = Browser(stack.web_url)
+    olga.log_in("olga", PASSWORD)
+    status, _, body = olga.open("/console/insights")
+    assert status == 200
+    conversations = int(re.search(r"<th>Gesprekken</th><td>(\d+)</td>", body).group(1))
+    by_person = int(re.search(r"<th>Door een collega afgehandeld</th><td>(\d+)%</td>", body).group(1))
+    assert conversations >= 2 and by_person > 0  # the handed-over conversations of the tests above
+    with olga.opener.open(f"{stack.web_url}/console/insights/chart.png", timeout=30) as response:
+        (screenshots / "insights.png").write_bytes(response.read())
