@@ -2,22 +2,16 @@
 
 import pytest
 
-from bot.console.users import add_user
-from bot.settings import load_settings
-from bot.web.app import create_app
+from tests.console.served_console import served_console
 from tests.console.test_web import Browser
-from tests.sanic_server import allow_several_apps, served
 
 
 @pytest.fixture
 def base(db_session, migrated_url, tmp_path):
-    allow_several_apps()
-    add_user(db_session, username="olga", password="correct horse battery", role="operator")
-    add_user(db_session, username="anna", password="correct horse battery", role="agent")
-    db_session.commit()
-    settings = load_settings(None, database_url=migrated_url, var_dir=tmp_path, twilio_auth_token="t" * 20)
-    with served(create_app(settings, name=f"insights_{id(settings)}")) as port:
-        yield f"http://127.0.0.1:{port}"
+    with served_console(
+        db_session, migrated_url, {"olga": "operator", "anna": "agent"}, var_dir=tmp_path
+    ) as url:
+        yield url
 
 
 def test_an_operator_sees_the_figures_the_chart_and_downloads_the_csv(base):

@@ -2,38 +2,27 @@
 
 import pytest
 
-from bot.console.users import add_user
 from bot.nlu.evaluation import LabelledMessage, evaluate
 from bot.nlu.report import write_report
-from bot.settings import load_settings
-from bot.web.app import create_app
+from tests.console.served_console import served_console
 from tests.console.test_web import Browser
-from tests.sanic_server import allow_several_apps, served
 
 MODEL = "20261127-161343-sunny-forest"
 
 
 @pytest.fixture
 def base(db_session, migrated_url, tmp_path):
-    allow_several_apps()
-    add_user(db_session, username="olga", password="correct horse battery", role="operator")
-    add_user(db_session, username="anna", password="correct horse battery", role="agent")
-    db_session.commit()
     messages = [
         LabelledMessage("kraan lekt", "report_repair"),
         LabelledMessage("<b>buren</b>", "report_nuisance"),
     ]
     report = evaluate(messages, lambda text: "report_repair")
     write_report(MODEL, {"heldout_fresh.yml": report}, tmp_path / "models" / "reports" / MODEL)
-    settings = load_settings(
-        None,
-        database_url=migrated_url,
-        var_dir=tmp_path,
-        models_dir=tmp_path / "models",
-        twilio_auth_token="t" * 20,
-    )
-    with served(create_app(settings, name=f"models_{id(settings)}")) as port:
-        yield f"http://127.0.0.1:{port}"
+    users = {"olga": "operator", "anna": "agent"}
+    with served_console(
+        db_session, migrated_url, users, var_dir=tmp_path, models_dir=tmp_path / "models"
+    ) as url:
+        yield url
 
 
 def test_an_operator_sees_the_history_a_report_and_its_confusion_matrix(base):

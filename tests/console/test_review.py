@@ -7,25 +7,17 @@ import time
 import pytest
 from sqlalchemy import select
 
-from bot.console.users import add_user
 from bot.review.models import ReviewDecision
-from bot.settings import load_settings
-from bot.web.app import create_app
 from tests.conftest import PROJECT_DIR
+from tests.console.served_console import served_console
 from tests.console.test_web import Browser
 from tests.rasa_tracker import save_tracker
-from tests.sanic_server import allow_several_apps, served
 
-PASSWORD = "correct horse battery"
 MESSAGE = "mn wc spoelt niet door, bel me op 06-98765432 <script>x</script>"
 
 
 @pytest.fixture
 def console(db_session, migrated_url, tmp_path):
-    allow_several_apps()
-    add_user(db_session, username="olga", password=PASSWORD, role="operator")
-    add_user(db_session, username="anna", password=PASSWORD, role="agent")
-    db_session.commit()
     shutil.copytree(PROJECT_DIR / "data" / "nlu", tmp_path / "nlu")
     parse = {"text": MESSAGE, "intent": {"name": "nlu_fallback", "confidence": 0.31}, "entities": []}
     save_tracker(
@@ -33,16 +25,11 @@ def console(db_session, migrated_url, tmp_path):
         "whatsapp:+31698765432",
         [{"event": "user", "text": MESSAGE, "timestamp": time.time(), "parse_data": parse}],
     )
-    settings = load_settings(
-        None,
-        database_url=migrated_url,
-        var_dir=tmp_path,
-        nlu_data_dir=tmp_path / "nlu",
-        twilio_auth_token="t" * 20,
-    )
-    with served(create_app(settings, name=f"review_{id(settings)}")) as port:
-        yield f"http://127.0.0.1:{port}", tmp_path / "nlu"
-        db_session.rollback()
+    users = {"olga": "operator", "anna": "agent"}
+    with served_console(
+        db_session, migrated_url, users, var_dir=tmp_path, nlu_data_dir=tmp_path / "nlu"
+    ) as url:
+        yield url, tmp_path / "nlu"
 
 
 def test_agents_do_not_see_the_review_inbox(console):
