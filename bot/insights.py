@@ -228,6 +228,7 @@ def chart_png(insights: Insights) -> bytes:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     figure, ((per_day, per_category), (settled, scores)) = plt.subplots(2, 2, figsize=(11, 7), dpi=100)
     days = insights.days()
@@ -259,6 +260,9 @@ def chart_png(insights: Insights) -> bytes:
     scores.set_title(
         f"Tevredenheid (gemiddeld {mean:.1f})" if mean is not None else "Tevredenheid (geen scores)"
     )
+    for axes in (per_day, per_category, scores):
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_ylim(0, max(axes.get_ylim()[1], 1))
     figure.suptitle(f"{insights.start:%d-%m-%Y} t/m {insights.end:%d-%m-%Y}")
     figure.tight_layout()
     out = io.BytesIO()

@@ -187,11 +187,14 @@ def test_the_insights_of_today_count_these_conversations_and_draw_them(stack, tm
     screenshots = Path(os.environ.get("SCREENSHOT_DIR") or tmp_path)
     screenshots.mkdir(parents=True, exist_ok=True)
     olga = Browser(stack.web_url)
-    olga.log_in("olga", PASSWORD)
+    olga.log_in("olga", PASSWORD)  # at work, so the conversation below is handed over
+    phone = "+31612345063"
+    simulate(stack, phone, "ik wil een medewerker spreken")
+    assert any("in de rij" in text for text in delivered(stack, phone, expect="in de rij"))
     status, _, body = olga.open("/console/insights")
     assert status == 200
     conversations = int(re.search(r"<th>Gesprekken</th><td>(\d+)</td>", body).group(1))
     by_person = int(re.search(r"<th>Door een collega afgehandeld</th><td>(\d+)%</td>", body).group(1))
-    assert conversations >= 2 and by_person > 0  # the handed-over conversations of the tests above
+    assert conversations >= 1 and by_person > 0
     with olga.opener.open(f"{stack.web_url}/console/insights/chart.png", timeout=30) as response:
         (screenshots / "insights.png").write_bytes(response.read())
