@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from bot.categories import TRIAGE_CATEGORIES, category_for_intent
 from bot.handoff.models import Handoff
+from bot.nlu.classify import intent_from_parse
 from bot.office_hours import OfficeHours
 from bot.outcomes import SELF_HELP_SOLVED, ConversationOutcome, SatisfactionScore
 from bot.tickets import Ticket, Urgency
@@ -101,11 +102,6 @@ def _messages(tracker_engine: Engine, since: datetime, until: datetime) -> list[
         return []
 
 
-def _intent(data: dict) -> str | None:
-    parse = data.get("parse_data") or {}
-    return ((parse.get("classified_intent") or parse.get("intent")) or {}).get("name")
-
-
 def _conversations(
     messages: list[tuple[str, dict]], office_hours: OfficeHours, handed: set[str], self_helped: set[str]
 ) -> list[Conversation]:
@@ -113,7 +109,7 @@ def _conversations(
     categories: dict[str, str] = {}
     for sender, data in messages:
         first.setdefault(sender, data)
-        category = category_for_intent(_intent(data)).value
+        category = category_for_intent(intent_from_parse(data.get("parse_data") or {})[0]).value
         if category in CATEGORIES:
             categories.setdefault(sender, category)
     found = []

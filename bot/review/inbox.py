@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from bot.handoff.models import Handoff
 from bot.handoff.reasons import NOT_UNDERSTOOD
+from bot.nlu.classify import intent_from_parse
 from bot.review.models import ReviewDecision, ReviewFlag
 from bot.tracker_store import EVENTS
 
@@ -58,12 +59,7 @@ class Candidate:
 
 def _classified(data: dict) -> tuple[str | None, float]:
     """The classifiers' intent (with its FAQ topic) and confidence, from a user event."""
-    parse = data.get("parse_data") or {}
-    intent = parse.get("classified_intent") or parse.get("intent") or {}
-    name = intent.get("name")
-    selector = (parse.get("response_selector") or {}).get(name or "", {})
-    key = (selector.get("response") or {}).get("intent_response_key")
-    return key or name, float(intent.get("confidence") or 0.0)
+    return intent_from_parse(data.get("parse_data") or {})
 
 
 def _is_learnable(text: str) -> bool:
