@@ -23,7 +23,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-CUE_INTENT = "express_distress"  # bot.nlu.cues.CUE_INTENT, without importing Rasa here
+from bot.handoff.cues import CUE_INTENT
 
 WARNING = re.compile(r"UserWarning: (?P<message>.*)")
 RETRIEVAL_DUPLICATE = re.compile(

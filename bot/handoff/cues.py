@@ -26,6 +26,8 @@ import unicodedata
 from dataclasses import dataclass
 
 KINDS = ("bereavement", "distress", "anger")
+# The intent a message with a cue gets when it goes straight to a person (bot/nlu/cues.py).
+CUE_INTENT = "express_distress"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.categories import category_for_intent
+from bot.handoff.cues import CUE_INTENT
 
 # Longer messages are cut before parsing: the intent is clear long before this, and
 # featurising a megabyte of text would stall a replay of a whole day of messages.
@@ -46,7 +47,7 @@ def intent_from_parse(parse: dict[str, Any]) -> tuple[str | None, float]:
 
 def _handoff_cue(parse: dict[str, Any]) -> str | None:
     """The cue's kind when it sends the message straight to a person (see bot/nlu/cues.py)."""
-    if (parse.get("intent") or {}).get("name") != "express_distress":
+    if (parse.get("intent") or {}).get("name") != CUE_INTENT:
         return None
     return (parse.get("handoff_cue") or {}).get("kind")
 

@@ -21,9 +21,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.handoff.cues import detect_cue
+from bot.handoff.cues import CUE_INTENT, detect_cue
 
-CUE_INTENT = "express_distress"
 CUE_KEY = "handoff_cue"
 # The classifiers' intent before a cue replaced it: what the message is about (its category).
 CLASSIFIED_KEY = "classified_intent"
