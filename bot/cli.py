@@ -30,10 +30,6 @@ def _settings():
     return load_settings(PROJECT_DIR / ".env")
 
 
-def _models_dir(settings) -> Path:
-    return (PROJECT_DIR / settings.models_dir).resolve()
-
-
 def _quiet_libraries() -> None:
     from bot.runner import quiet_library_env
 
@@ -52,7 +48,7 @@ def _quiet_libraries() -> None:
 def _model_or_exit(path: str | None, settings) -> Path:
     from bot.training import latest_model
 
-    model = Path(path) if path else latest_model(_models_dir(settings))
+    model = Path(path) if path else latest_model(settings.models_path)
     if model is None or not model.exists():
         sys.exit("No trained model found in models/: run `make train` first.")
     return model
@@ -100,7 +96,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     settings = _settings()
     os.chdir(PROJECT_DIR)
-    train(PROJECT_DIR, _models_dir(settings), force=args.force)
+    train(PROJECT_DIR, settings.models_path, force=args.force)
     return 0
 
 
@@ -132,7 +128,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             failed.append(f"{name}: category macro-F1 {report.category_macro_f1:.3f}")
     classifier.close()
     model = classifier.model_path.name.removesuffix(".tar.gz")
-    written = write_report(model, evaluations, _models_dir(_settings()) / "reports" / model)
+    written = write_report(model, evaluations, _settings().models_path / "reports" / model)
     print(f"Report stored with the model: {written.parent}")
     if args.report:
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)

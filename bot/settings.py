@@ -83,21 +83,23 @@ class Settings(BaseSettings):
         """The SQLite file of Rasa's tracker store in the embedded profile."""
         return str(self.var_dir / "rasa_tracker.db")
 
+    # Directories are relative to the project unless absolute (joining keeps an absolute path).
+    @property
+    def models_path(self) -> Path:
+        return (PROJECT_DIR / self.models_dir).resolve()
+
     @property
     def operator_data_dir(self) -> Path:
-        """DATA_DIR, relative to the project unless absolute."""
-        return self.data_dir if self.data_dir.is_absolute() else PROJECT_DIR / self.data_dir
+        return PROJECT_DIR / self.data_dir
 
     @property
     def training_data_dir(self) -> Path:
-        """NLU_DATA_DIR, relative to the project unless absolute."""
-        return self.nlu_data_dir if self.nlu_data_dir.is_absolute() else PROJECT_DIR / self.nlu_data_dir
+        return PROJECT_DIR / self.nlu_data_dir
 
     @property
     def tracker_store_url(self) -> str:
         """Rasa's tracker store as a database URL, for the console's transcripts."""
-        path = Path(self.tracker_store_db)
-        return f"sqlite:///{path if path.is_absolute() else PROJECT_DIR / path}"
+        return f"sqlite:///{PROJECT_DIR / self.tracker_store_db}"
 
     @property
     def action_endpoint_url(self) -> str:

@@ -15,12 +15,12 @@ from sanic.response import HTTPResponse, raw
 from bot.console.pages import SECURITY_HEADERS, page
 from bot.console.sessions import LoggedIn
 from bot.nlu.report import SAFE_NAME, history, read_report
-from bot.settings import PROJECT_DIR, Settings
+from bot.settings import Settings
 
 
 def register(app: Sanic, settings: Settings, *, login_required: Callable) -> None:
     """Add the model history and report routes to the web app."""
-    reports_dir = (PROJECT_DIR / settings.models_dir).resolve() / "reports"
+    reports_dir = settings.models_path / "reports"
 
     @app.get("/console/models")
     @login_required("operator")
