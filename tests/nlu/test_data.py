@@ -1,6 +1,5 @@
 """Checks on the training and held-out data themselves."""
 
-import unicodedata
 from collections import Counter
 
 import pytest
@@ -8,6 +7,7 @@ import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
 from bot.categories import TRIAGE_CATEGORIES, category_for_intent
+from bot.review.nlu_files import normalise
 from tests.conftest import PROJECT_DIR
 
 MIN_TRAINING_PER_CATEGORY_INTENT = 150
@@ -30,14 +30,6 @@ FAQ_TOPICS = {
     "parking",
     "final_inspection",
 }
-
-
-def normalise(text: str) -> str:
-    """Lower case, no accents, punctuation or repeated spaces (emoji stay): how copies are spotted."""
-    folded = unicodedata.normalize("NFKD", text.lower())
-    folded = "".join(c for c in folded if not unicodedata.combining(c))
-    words = "".join(" " if unicodedata.category(c).startswith("P") else c for c in folded).split()
-    return " ".join(words) or text.strip()
 
 
 @pytest.fixture(scope="module")
