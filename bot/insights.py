@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from bot.categories import TRIAGE_CATEGORIES, category_for_intent
 from bot.handoff.models import Handoff
+from bot.handoff.summary import CATEGORY_LABELS
 from bot.nlu.classify import intent_from_parse
 from bot.office_hours import OfficeHours
 from bot.outcomes import SELF_HELP_SOLVED, ConversationOutcome, SatisfactionScore
@@ -213,8 +214,6 @@ def csv_export(insights: Insights) -> str:
 
 
 CHANNEL_LABELS = {"whatsapp": "WhatsApp", "messenger": "Messenger"}
-CATEGORY_LABELS = {"repair": "Reparatie", "nuisance": "Overlast", "payment_arrears": "Achterstand",
-                   "general": "Vraag", "other": "Overig"}  # fmt: skip
 SETTLED_LABELS = {"bot": "Door de bot", "self_help": "Met zelfhulp", "person": "Door een collega"}
 
 
@@ -242,6 +241,7 @@ def chart_png(insights: Insights) -> bytes:
     names = [name for name in CATEGORY_LABELS if categories.get(name)]
     per_category.bar([CATEGORY_LABELS[name] for name in names], [categories[name] for name in names])
     per_category.set_title("Gesprekken per onderwerp")
+    per_category.tick_params(axis="x", labelrotation=20, labelsize=8)
     shares = insights.settled_share()
     settled.bar([SETTLED_LABELS[kind] for kind in SETTLED], [100 * shares[kind] for kind in SETTLED],
                 color=["#1f4e79", "#2e8b57", "#e67e22"])  # fmt: skip
