@@ -48,3 +48,39 @@ def test_form_questions_are_allowed_only_for_required_slots_of_forms(tmp_path):
     assert unexpected_warnings(lines, set(), allowed) == [
         "The utterance 'utter_goodbye' is not used in any story or rule."
     ]
+
+
+def test_operator_data_validation_checks_the_faq_answers_against_the_nlu_data(tmp_path):
+    import shutil
+
+    from bot.validation import validate_operator_data
+    from tests.conftest import PROJECT_DIR
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(PROJECT_DIR / "data", data_dir, ignore=shutil.ignore_patterns("nlu"))
+    assert validate_operator_data(data_dir) == [f"{data_dir / 'nlu'}: the NLU data directory does not exist"]
+    nlu_dir = tmp_path / "nlu"
+    nlu_dir.mkdir()
+    (nlu_dir / "faq.yml").write_text(
+        "nlu:\n- intent: faq/pets\n  examples: |\n    - mag ik een hond\n"
+        "- intent: faq/lift\n  examples: |\n    - wie repareert de lift\n"
+    )
+    problems = validate_operator_data(data_dir, nlu_dir=nlu_dir)
+    assert (
+        problems[0]
+        == f"{nlu_dir / 'faq.yml'}:5: faq/lift: no answer for this topic in {data_dir / 'faq_answers.yml'}"
+    )
+    without_examples = [p.split(": ")[1] for p in problems[1:]]
+    assert len(without_examples) == 15 and "answers.pets" not in without_examples
+    assert all(p.startswith(f"{data_dir / 'faq_answers.yml'}:") for p in problems[1:])
+
+
+def test_a_retrieval_action_without_responses_is_allowed_only_for_retrieval_intents():
+    lines = [
+        "x.py:100: UserWarning: Action 'utter_faq' is listed as a response action in the domain file, "
+        "but there is no matching response defined. Please check your domain.",
+        "x.py:100: UserWarning: Action 'utter_greet' is listed as a response action in the domain file, "
+        "but there is no matching response defined. Please check your domain.",
+    ]
+    assert unexpected_warnings(lines, {"faq"}) == [lines[1].split("UserWarning: ")[1]]
+    assert len(unexpected_warnings(lines, set())) == 2

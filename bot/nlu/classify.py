@@ -68,6 +68,11 @@ class Classifier:
     def __init__(self, model_path: Path) -> None:
         from rasa.core.agent import Agent
 
+        from bot.faq import ignore_missing_response_warning
+
+        # The FAQ topics have no domain responses by design (data/faq_answers.yml holds the
+        # answers); without this, Rasa warns about it for every FAQ message classified.
+        ignore_missing_response_warning()
         self.model_path = model_path
         self._agent = Agent.load(str(model_path))
         self._loop = asyncio.new_event_loop()

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.datafiles import DataFileError
+from bot.faq import FaqAnswers, load_faq_answers
 from bot.handoff.canned import CannedAnswers, load_canned_answers
 from bot.office_hours import OfficeHours, load_office_hours
 from bot.routing import Routing, load_routing
@@ -33,13 +34,14 @@ TOPIC_CHANGE_MIN_CONFIDENCE = 0.8
 
 @dataclass(frozen=True)
 class Knowledge:
-    """Every operator data file triage needs, loaded and cross-checked."""
+    """Every operator data file the running stack reads, loaded and cross-checked."""
 
     scripts: Scripts
     catalogue: Catalogue
     office_hours: OfficeHours
     routing: Routing
     canned: CannedAnswers
+    faq: FaqAnswers
 
     def context(self, moment: datetime) -> Context:
         """The facts about a moment that scripts can use."""
@@ -48,13 +50,13 @@ class Knowledge:
 
 
 def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
-    """Load triage scripts, self-help catalogue, office hours and routing; every problem is reported.
+    """Load every operator data file (triage scripts to FAQ answers); every problem is reported.
 
     Raises:
         DataFileError: naming file and line of each problem in any of the files.
     """
     problems: list[str] = []
-    catalogue = office_hours = scripts = routing = canned = None
+    catalogue = office_hours = scripts = routing = canned = faq = None
     try:
         catalogue = load_catalogue(data_dir / "selfhelp.yml")
     except DataFileError as error:
@@ -72,6 +74,10 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
     except DataFileError as error:
         problems.extend(error.problems)
     try:
+        faq = load_faq_answers(data_dir / "faq_answers.yml")
+    except DataFileError as error:
+        problems.extend(error.problems)
+    try:
         item_ids = [item.id for item in catalogue.items] if catalogue else None
         scripts = load_scripts(data_dir / "triage", self_help_ids=item_ids)
     except DataFileError as error:
@@ -79,7 +85,12 @@ def load_knowledge(data_dir: Path = DATA_DIR) -> Knowledge:
     if problems:
         raise DataFileError(problems)
     return Knowledge(
-        scripts=scripts, catalogue=catalogue, office_hours=office_hours, routing=routing, canned=canned
+        scripts=scripts,
+        catalogue=catalogue,
+        office_hours=office_hours,
+        routing=routing,
+        canned=canned,
+        faq=faq,
     )
 
 
@@ -178,7 +189,7 @@ class KnowledgeCache:
         self._knowledge: Knowledge | None = None
 
     def _current_stamp(self) -> tuple:
-        names = ("selfhelp.yml", "office_hours.yml", "routing.yml", "canned_answers.yml")
+        names = ("selfhelp.yml", "office_hours.yml", "routing.yml", "canned_answers.yml", "faq_answers.yml")
         paths = [self.data_dir / name for name in names]
         paths += sorted((self.data_dir / "triage").glob("*.yml"))
         return tuple((str(p), p.stat().st_mtime_ns) for p in paths if p.exists())

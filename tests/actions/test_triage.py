@@ -95,6 +95,7 @@ def data_dir(tmp_path, monkeypatch):
     shutil.copy(PROJECT_DIR / "data" / "office_hours.yml", tmp_path / "office_hours.yml")
     shutil.copy(PROJECT_DIR / "data" / "routing.yml", tmp_path / "routing.yml")
     shutil.copy(PROJECT_DIR / "data" / "canned_answers.yml", tmp_path / "canned_answers.yml")
+    shutil.copy(PROJECT_DIR / "data" / "faq_answers.yml", tmp_path / "faq_answers.yml")
     cache = KnowledgeCache(tmp_path)
     monkeypatch.setattr(triage_actions, "knowledge_cache", lambda: cache)
     monkeypatch.setattr(triage_actions, "now", lambda: NOW)

@@ -15,7 +15,8 @@ def data_dir(tmp_path):
     target = tmp_path / "data"
     target.mkdir()
     shutil.copytree(PROJECT_DIR / "data" / "triage", target / "triage")
-    for name in ("selfhelp.yml", "office_hours.yml", "routing.yml", "canned_answers.yml"):
+    shutil.copytree(PROJECT_DIR / "data" / "nlu", target / "nlu")
+    for name in ("selfhelp.yml", "office_hours.yml", "routing.yml", "canned_answers.yml", "faq_answers.yml"):
         shutil.copy(PROJECT_DIR / "data" / name, target / name)
     return target
 
@@ -51,10 +52,17 @@ def test_problems_in_several_files_are_all_reported(data_dir):
     (data_dir / "canned_answers.yml").write_text(
         "answers:\n  - id: Greeting\n    title: Hallo\n    text: Hallo!\n"
     )
+    (data_dir / "faq_answers.yml").write_text("answers:\n  pets:\n    label: Huisdieren\n    text: ''\n")
     with pytest.raises(DataFileError) as raised:
         load_knowledge(data_dir)
     files = {problem.split(":")[0].rsplit("/", 1)[-1] for problem in raised.value.problems}
-    assert files == {"selfhelp.yml", "office_hours.yml", "routing.yml", "canned_answers.yml"}
+    assert files == {
+        "selfhelp.yml",
+        "office_hours.yml",
+        "routing.yml",
+        "canned_answers.yml",
+        "faq_answers.yml",
+    }
     assert any(
         problem.endswith(
             'canned_answers.yml:2: answers.0.id: string does not match regex "^[a-z][a-z0-9_]*$"'
