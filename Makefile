@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup model train run chat test lint validate browser unit eval-nlu test-stories bench-nlu bench-triage bench-stack bench-console lock clean
+.PHONY: help setup model train rollback run chat test lint validate browser unit eval-nlu test-stories bench-nlu bench-triage bench-stack bench-console lock clean
 
 help: ## Show the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -28,11 +28,14 @@ $(INSTALLED): pyproject.toml requirements.lock scripts/setup-venv.sh
 
 setup: $(INSTALLED) .env ## Create .venv with Python 3.10 and install the locked dependencies
 
-model: setup ## Train the model if data, domain or config changed
+model: setup ## Train, evaluate and serve a model if the training data changed (gated on the held-out sets)
 	$(PY) -m bot train
 
-train: setup ## Train a new model even if nothing changed
-	$(PY) -m bot train --force
+train: setup ## Train a new model even if nothing changed; it is served only if it passes the gate
+	$(PY) -m bot train --again
+
+rollback: setup ## Serve the previous model again (in the running stack too)
+	$(PY) -m bot model rollback
 
 run: model ## Start the stack on localhost (Rasa :5005, actions :5055); Ctrl-C stops it
 	$(PY) -m bot run
@@ -40,8 +43,8 @@ run: model ## Start the stack on localhost (Rasa :5005, actions :5055); Ctrl-C s
 chat: setup ## Chat with the running stack from the terminal
 	$(PY) -m bot chat
 
-test: model ## Run every check: lint, data validation, unit tests, held-out NLU gate, test stories
-	$(MAKE) --no-print-directory lint validate unit eval-nlu test-stories
+test: setup browser ## Run every check: lint, model (validated, gated), pytest, held-out NLU gate, test stories
+	scripts/test.sh
 
 lint: setup ## Ruff lint and format check over bot/, actions/, tests/, bench/ and migrations/
 	$(PY) -m ruff check bot actions tests bench migrations

@@ -90,11 +90,11 @@ def percentiles(values: list[float]) -> str:
 
 
 def main() -> None:
+    from bot.model.store import ModelStore
     from bot.runner import Supervisor, stack_services
     from bot.settings import load_settings
-    from bot.training import latest_model
 
-    model = latest_model(PROJECT_DIR / "models")
+    model = ModelStore(PROJECT_DIR / "models").served()
     if model is None:
         sys.exit("no trained model: run `make model` first")
     var_dir = Path(tempfile.mkdtemp(prefix="bench-stack-"))

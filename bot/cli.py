@@ -46,11 +46,12 @@ def _quiet_libraries() -> None:
 
 
 def _model_or_exit(path: str | None, settings) -> Path:
-    from bot.training import latest_model
+    """The model given on the command line, else the served one."""
+    from bot.model.store import ModelStore
 
-    model = Path(path) if path else latest_model(settings.models_path)
+    model = Path(path) if path else ModelStore(settings.models_path).served()
     if model is None or not model.exists():
-        sys.exit("No trained model found in models/: run `make train` first.")
+        sys.exit("No trained model found in models/: run `make model` first.")
     return model
 
 
@@ -90,46 +91,98 @@ def cmd_triage(args: argparse.Namespace) -> int:
     return 0
 
 
+def _release_plan(settings):
+    from bot.model.build import TrainingInputs
+    from bot.model.release import Release
+    from bot.model.serving import RasaServer
+    from bot.model.store import ModelStore
+
+    token = settings.rasa_auth_token.get_secret_value()
+    return Release(
+        inputs=TrainingInputs(PROJECT_DIR, settings.training_data_dir),
+        store=ModelStore(settings.models_path),
+        heldout=list(DEFAULT_HELDOUT),
+        servers=[RasaServer(url, token) for url in settings.rasa_server_urls],
+        max_drop=settings.promotion_max_f1_drop,
+        keep=settings.models_keep,
+    )
+
+
 def cmd_train(args: argparse.Namespace) -> int:
-    """Train the model when data, domain or config changed (or always with --force)."""
-    from bot.training import train
+    """Train when the training data changed, evaluate, compare with the served model and promote it."""
+    from bot.model.release import release
+    from bot.validation import validate
 
     settings = _settings()
+    plan = _release_plan(settings)
     os.chdir(PROJECT_DIR)
-    train(PROJECT_DIR, settings.models_path, force=args.force)
+    _quiet_libraries()
+    return release(
+        plan,
+        validate=lambda inputs: validate(inputs, settings.operator_data_dir) == 0,
+        again=args.again,
+        force=args.force,
+        finetune=args.finetune,
+    )
+
+
+def cmd_model(args: argparse.Namespace) -> int:
+    """The served model and its history (list), or serve the one before it again (rollback)."""
+    from bot.model.release import roll_back
+    from bot.model.serving import ServingError
+    from bot.model.store import NothingToRollBackTo
+
+    plan = _release_plan(_settings())
+    if args.action == "rollback":
+        try:
+            target = roll_back(plan.store, plan.servers)
+        except (NothingToRollBackTo, ServingError) as error:
+            print(f"python -m bot model rollback: {error}", file=sys.stderr)
+            return 1
+        print(f"Rolled back: {target.name} is served again.")
+        return 0
+    served = plan.store.served()
+    print(f"Served: {served.name if served else 'none'}")
+    for archive in sorted(plan.store.directory.glob("*.tar.gz"), reverse=True):
+        print(f"  kept  {archive.name}{'  (served)' if archive == served else ''}")
+    for event in plan.store.events()[: args.limit]:
+        note = f"  {event.note}" if event.note else ""
+        print(f"  {event.at}  {event.action:<16} {event.model}{note}")
     return 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    """Evaluate the latest model on held-out sets and enforce the macro-F1 gate on each."""
+    """Evaluate the served model on held-out sets and enforce the macro-F1 gate on each."""
     _quiet_libraries()
-    from bot.nlu.classify import Classifier
-    from bot.nlu.evaluation import evaluate, format_report, load_labelled
-    from bot.nlu.report import write_report
+    from bot.model.heldout import evaluate_model, store_results, stored_results
+    from bot.nlu.evaluation import format_report
 
-    classifier = Classifier(_model_or_exit(args.model, _settings()))
-    evaluations, failed = {}, []
-    for data in args.data or [str(path) for path in DEFAULT_HELDOUT]:
-        messages = load_labelled(Path(data))
-        classified = {message.text: classifier.classify(message.text) for message in messages}
-        report = evaluate(messages, lambda text, results=classified: results[text].intent)
-        name = Path(data).name
-        evaluations[name] = report
-        print(f"Held-out evaluation of {classifier.model_path.name} on {name} ({len(messages)} messages)\n")
+    settings = _settings()
+    model = _model_or_exit(args.model, settings)
+    paths = [Path(data) for data in args.data] if args.data else list(DEFAULT_HELDOUT)
+    reports_dir = settings.models_path / "reports"
+    results = None if args.again else stored_results(reports_dir, model, paths)
+    if results is None:
+        results = evaluate_model(model, paths)
+        written = store_results(reports_dir, model, paths, results, None)
+        print(f"Report stored with the model: {written.parent}\n")
+    else:
+        print(f"The evaluation stored with {model.name} was made on exactly these sets: shown again.\n")
+    failed = []
+    for name, result in results.items():
+        report = result.report
+        print(f"Held-out evaluation of {model.name} on {name} ({result.messages} messages)\n")
         print(format_report(report) + "\n")
-        cued = [result for result in classified.values() if result.handoff_cue]
         print(
-            f"Sent straight to a person by a cue (anger, distress, a death): {len(cued)} of {len(messages)}"
+            "Sent straight to a person by a cue (anger, distress, a death): "
+            f"{len(result.cued)} of {result.messages}"
         )
-        for result in cued:
-            print(f"  [{result.handoff_cue}] {result.text[:120]}")
+        for cue, text in result.cued:
+            print(f"  [{cue}] {text[:120]}")
         print()
         if args.min_macro_f1 is not None and report.category_macro_f1 < args.min_macro_f1:
             failed.append(f"{name}: category macro-F1 {report.category_macro_f1:.3f}")
-    classifier.close()
-    model = classifier.model_path.name.removesuffix(".tar.gz")
-    written = write_report(model, evaluations, _settings().models_path / "reports" / model)
-    print(f"Report stored with the model: {written.parent}")
+    evaluations = {name: result.report for name, result in results.items()}
     if args.report:
         Path(args.report).parent.mkdir(parents=True, exist_ok=True)
         Path(args.report).write_text(
@@ -144,10 +197,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Validate domain, NLU data, stories and config with Rasa; any warning fails."""
+    """Validate the operator data files, then the training data with Rasa; any warning fails."""
+    from bot.model.build import TrainingInputs
     from bot.validation import validate
 
-    return validate(PROJECT_DIR)
+    settings = _settings()
+    return validate(TrainingInputs(PROJECT_DIR, settings.training_data_dir), settings.operator_data_dir)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -379,8 +434,22 @@ def build_parser() -> argparse.ArgumentParser:
     triage.set_defaults(handler=cmd_triage)
 
     train = commands.add_parser("train", help=cmd_train.__doc__)
-    train.add_argument("--force", action="store_true", help="train even if nothing changed")
+    train.add_argument("--again", action="store_true", help="train even if the training data did not change")
+    train.add_argument(
+        "--force", action="store_true", help="serve the new model even if the gate refuses it (macro-F1 drop)"
+    )
+    train.add_argument(
+        "--finetune",
+        type=float,
+        metavar="FRACTION",
+        help="continue from the served model for this fraction of the epochs (e.g. 0.2), not from scratch",
+    )
     train.set_defaults(handler=cmd_train)
+
+    model = commands.add_parser("model", help=cmd_model.__doc__)
+    model.add_argument("action", choices=["list", "rollback"])
+    model.add_argument("--limit", type=int, default=20, help="history entries to show (list)")
+    model.set_defaults(handler=cmd_model)
 
     evaluate = commands.add_parser("evaluate", help=cmd_evaluate.__doc__)
     evaluate.add_argument(
@@ -389,6 +458,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--model", help="model archive (default: the latest in models/)")
     evaluate.add_argument("--min-macro-f1", type=float, help="fail below this category macro-F1")
     evaluate.add_argument("--report", help="also write the report as JSON to this file")
+    evaluate.add_argument(
+        "--again", action="store_true", help="classify again even if an evaluation on these sets is stored"
+    )
     evaluate.set_defaults(handler=cmd_evaluate)
 
     commands.add_parser("validate", help=cmd_validate.__doc__).set_defaults(handler=cmd_validate)

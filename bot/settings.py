@@ -28,6 +28,14 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     # The NLU training data, where the review inbox writes accepted examples.
     nlu_data_dir: Path = Path("data/nlu")
+    # Model releases (`python -m bot train`): a new model is refused when its intent or
+    # category macro-F1 on a held-out set is lower than the served model's by more than this.
+    promotion_max_f1_drop: float = 0.02
+    # How many of the most recently served models are kept on disk for `model rollback`.
+    models_keep: int = 5
+    # The Rasa servers a promoted model is loaded into, comma-separated base URLs.
+    # Empty: the one this stack runs (http://HOST:RASA_PORT).
+    rasa_servers: str = ""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Empty means the default SQLite file in var_dir (see `_default_database_url`).
     database_url: str = ""
@@ -108,6 +116,12 @@ class Settings(BaseSettings):
     @property
     def rasa_url(self) -> str:
         return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def rasa_server_urls(self) -> list[str]:
+        """Every Rasa server that serves the model: RASA_SERVERS, else this stack's own."""
+        urls = [url.strip().rstrip("/") for url in self.rasa_servers.split(",") if url.strip()]
+        return urls or [self.rasa_url]
 
     @property
     def public_url(self) -> str:

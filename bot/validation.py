@@ -1,10 +1,13 @@
 """Run `rasa data validate` and treat every warning it prints as a failure.
 
 Rasa's own `--fail-on-warnings` still passes when, say, a response or intent is never
-used. Two warnings are Rasa's mistakes, not ours, and are allowed only where they are:
+used. These warnings are Rasa's mistakes or our design, and are allowed only where they are:
 - every retrieval intent (`faq`) is reported as a "duplicated intent" because Rasa merges
   it into the domain a second time from the NLU data (rasa/shared/importers/importer.py,
   `_get_domain_with_retrieval_intents`): allowed for the retrieval intents in data/nlu/;
+- the retrieval action Rasa adds to the domain for each of them (`utter_faq`) is reported
+  as having no response: by design, since the FAQ answers are operator data
+  (data/faq_answers.yml) that `action_answer_faq` utters: allowed for exactly those actions;
 - a form's questions (`utter_ask_<slot>`, `utter_ask_<form>_<slot>`) are reported as
   unused, because the validator only looks at stories and rules, not at what a form
   asks: allowed for the required slots of the forms in domain/;
@@ -24,6 +27,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bot.handoff.cues import CUE_INTENT
+from bot.model.build import CONFIG, DOMAIN, TrainingInputs
 
 WARNING = re.compile(r"UserWarning: (?P<message>.*)")
 RETRIEVAL_DUPLICATE = re.compile(
@@ -31,6 +35,10 @@ RETRIEVAL_DUPLICATE = re.compile(
 )
 RETRIEVAL_INTENT = re.compile(r"^\s*-\s*intent:\s*(?P<name>[\w-]+)/[\w-]+\s*$", re.MULTILINE)
 ACTION_RESPONSE = re.compile(r"""["'](?P<name>utter_\w+)["']""")
+RETRIEVAL_ACTION_WITHOUT_RESPONSE = re.compile(
+    r"Action '(?P<name>\w+)' is listed as a response action in the domain file, "
+    r"but there is no matching response defined\. Please check your domain\."
+)
 UNUSED_UTTERANCE = re.compile(r"The utterance '(?P<name>\w+)' is not used in any story or rule\.")
 INTENT_WITHOUT_EXAMPLES = re.compile(
     r"The intent '(?P<name>\w+)' is listed in the domain file, but is not found in the NLU training data\."
@@ -70,7 +78,11 @@ def action_responses(actions_dir: Path) -> set[str]:
 def unexpected_warnings(
     output_lines: Iterable[str], allowed_duplicates: set[str], form_responses: frozenset[str] = frozenset()
 ) -> list[str]:
-    """The warnings in Rasa's output, except its false alarms about retrieval intents and forms."""
+    """The warnings in Rasa's output, except its false alarms about retrieval intents and forms.
+
+    `allowed_duplicates` are the retrieval intents (`faq`) of the NLU data.
+    """
+    retrieval_actions = {f"utter_{name}" for name in allowed_duplicates}
     found = []
     for line in output_lines:
         match = WARNING.search(ANSI.sub("", line))
@@ -79,6 +91,9 @@ def unexpected_warnings(
         message = match["message"].strip()
         duplicate = RETRIEVAL_DUPLICATE.match(message)
         if duplicate and {n.strip() for n in duplicate["names"].split(",")} <= allowed_duplicates:
+            continue
+        no_response = RETRIEVAL_ACTION_WITHOUT_RESPONSE.fullmatch(message)
+        if no_response and no_response["name"] in retrieval_actions:
             continue
         unused = UNUSED_UTTERANCE.fullmatch(message)
         if unused and unused["name"] in form_responses:
@@ -90,37 +105,53 @@ def unexpected_warnings(
     return found
 
 
-def validate_operator_data(data_dir: Path) -> list[str]:
-    """Problems in the operator data files (triage scripts, self-help, office hours), as `file:line: ...`."""
+def validate_operator_data(data_dir: Path, nlu_dir: Path | None = None) -> list[str]:
+    """Problems in the operator data files, as `file:line: ...`.
+
+    Besides each file on its own, the FAQ answers are checked against the NLU data
+    (`nlu_dir`, by default `data_dir / "nlu"`): every `faq/<topic>` needs an answer and
+    every answer needs examples.
+    """
     from bot.datafiles import DataFileError
+    from bot.faq import nlu_problems
     from bot.triage.service import load_knowledge
 
+    problems: list[str] = []
     try:
         load_knowledge(data_dir)
     except DataFileError as error:
-        return error.problems
-    return []
+        problems.extend(error.problems)
+    try:
+        problems.extend(nlu_problems(data_dir / "faq_answers.yml", nlu_dir or data_dir / "nlu"))
+    except DataFileError:
+        pass  # an invalid answers file was reported by load_knowledge already
+    return problems
 
 
-def validate(project_dir: Path) -> int:
-    """Check the operator data files, then run Rasa's data validation; any warning fails."""
-    problems = validate_operator_data(project_dir / "data")
+def validate(inputs: TrainingInputs, operator_data_dir: Path) -> int:
+    """Check the operator data files, then Rasa's validation of the training inputs; any warning fails."""
+    project_dir = inputs.project_dir
+    problems = validate_operator_data(operator_data_dir, inputs.nlu_dir)
     for problem in problems:
         print(f"[validate] {problem}")
     if problems:
         print(f"[validate] FAILED: {len(problems)} problem(s) in the operator data files")
         return 1
-    print("[validate] triage scripts, self-help catalogue and office hours are valid")
+    print(
+        "[validate] triage scripts, self-help catalogue, office hours, routing, canned answers "
+        "and FAQ answers are valid"
+    )
     command = [
         sys.executable, "-m", "rasa", "data", "validate", "--fail-on-warnings",
-        "--domain", "domain", "--data", "data", "--config", "config.yml",
+        "--domain", str(project_dir / DOMAIN), "--config", str(project_dir / CONFIG),
+        "--data", *[str(path) for path in inputs.data_paths],
     ]  # fmt: skip
     result = subprocess.run(command, cwd=project_dir, capture_output=True, text=True)
     output = (result.stdout + result.stderr).splitlines()
     print("\n".join(output))
     warnings = unexpected_warnings(
         output,
-        retrieval_intents(project_dir / "data" / "nlu"),
+        retrieval_intents(inputs.nlu_dir),
         frozenset(form_questions(project_dir / "domain") | action_responses(project_dir / "actions")),
     )
     for message in warnings:

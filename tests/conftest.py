@@ -16,12 +16,25 @@ for name, value in {
     os.environ.setdefault(name, value)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "needs_model: uses the trained model (set for every test that asks for it)"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that need the model, so `make test` runs the others while it trains."""
+    for item in items:
+        if "trained_model" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.needs_model)
+
+
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
-    """The latest trained model; `make test` trains it before pytest runs."""
-    from bot.training import latest_model
+    """The served model; `make test` trains it before pytest runs."""
+    from bot.model.store import ModelStore
 
-    model = latest_model(PROJECT_DIR / "models")
+    model = ModelStore(PROJECT_DIR / "models").served()
     if model is None:
         pytest.fail("no trained model in models/: run the tests with `make test`")
     return model

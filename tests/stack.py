@@ -58,6 +58,17 @@ class Stack:
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read())
 
+    def tracker(self, conversation_id):
+        """Rasa's tracker of one conversation, through its HTTP API."""
+        url = f"{self.rasa_url}/conversations/{conversation_id}/tracker?token={self.token}"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return json.loads(response.read())
+
+    def served_model(self):
+        """The file name of the model Rasa answers with."""
+        with urllib.request.urlopen(f"{self.rasa_url}/status?token={self.token}", timeout=30) as response:
+            return os.path.basename(json.loads(response.read())["model_file"])
+
 
 @contextmanager
 def running_stack(tmp_path_factory, **extra_env: str) -> Iterator[Stack]:

@@ -1,7 +1,8 @@
 """The console's model pages (role `operator`): the model history and each model's report.
 
-The history lists every evaluated model with its held-out figures; a report shows the
-per-intent table, the confusion matrix and the misclassified messages.
+The history lists every evaluated model with its held-out figures, marks the one Rasa
+serves, and shows the releases (promotions, refusals by the gate, rollbacks); a report shows
+the per-intent table, the confusion matrix and the misclassified messages.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from sanic.response import HTTPResponse, raw
 
 from bot.console.pages import SECURITY_HEADERS, page
 from bot.console.sessions import LoggedIn
+from bot.model.heldout import model_name
+from bot.model.store import ModelStore
 from bot.nlu.report import SAFE_NAME, history, read_report
 from bot.settings import Settings
 
@@ -21,11 +24,19 @@ from bot.settings import Settings
 def register(app: Sanic, settings: Settings, *, login_required: Callable) -> None:
     """Add the model history and report routes to the web app."""
     reports_dir = settings.models_path / "reports"
+    store = ModelStore(settings.models_path)
 
     @app.get("/console/models")
     @login_required("operator")
     async def models(request: Request, user: LoggedIn) -> HTTPResponse:
-        return page("models.html", user=user, models=history(reports_dir))
+        served = store.served()
+        return page(
+            "models.html",
+            user=user,
+            models=history(reports_dir),
+            served=model_name(served) if served else None,
+            events=store.events()[:30],
+        )
 
     @app.get("/console/models/<model>")
     @login_required("operator")

@@ -50,15 +50,34 @@ def confusion_png(report: EvaluationReport, title: str, path: Path) -> Path:
     return path
 
 
-def write_report(model: str, reports: dict[str, EvaluationReport], directory: Path) -> Path:
-    """Store the report of `model` (its held-out set name -> evaluation) in `directory`."""
+def write_report(
+    model: str,
+    reports: dict[str, EvaluationReport],
+    directory: Path,
+    *,
+    heldout: dict[str, str] | None = None,
+    release: dict | None = None,
+    cued: dict[str, list[tuple[str, str]]] | None = None,
+) -> Path:
+    """Store the report of `model` (its held-out set name -> evaluation) in `directory`.
+
+    `heldout` holds a hash per held-out set, so the evaluation is reused only while the sets
+    are unchanged; `release` what the gate decided when the model was trained; `cued` the
+    messages per set that a cue sends straight to a person, as (cue, text).
+    """
     directory.mkdir(parents=True, exist_ok=True)
     sets = {}
     for name, report in reports.items():
         stem = Path(name).stem
         picture = confusion_png(report, f"{model} · {name}", directory / f"confusion-{stem}.png")
         sets[stem] = {**asdict(report), "picture": picture.name, "messages": _support(report)}
+        if cued is not None:
+            sets[stem]["cued"] = [list(pair) for pair in cued.get(name, [])]
     document = {"model": model, "evaluated_at": datetime.now(timezone.utc).isoformat(), "sets": sets}
+    if heldout is not None:
+        document["heldout"] = heldout
+    if release is not None:
+        document["release"] = release
     path = directory / REPORT_FILE
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8")
     return path

@@ -2,6 +2,7 @@
 
 import pytest
 
+from bot.model.store import ModelStore
 from bot.nlu.evaluation import LabelledMessage, evaluate
 from bot.nlu.report import write_report
 from tests.console.served_console import served_console
@@ -18,6 +19,11 @@ def base(db_session, migrated_url, tmp_path):
     ]
     report = evaluate(messages, lambda text: "report_repair")
     write_report(MODEL, {"heldout_fresh.yml": report}, tmp_path / "models" / "reports" / MODEL)
+    served = tmp_path / "models" / f"{MODEL}.tar.gz"
+    served.write_bytes(b"model")
+    store = ModelStore(tmp_path / "models")
+    store.promote(served, note="first model")
+    store.refuse(tmp_path / "models" / "20261128-000000-worse.tar.gz", "intent macro-F1 dropped")
     users = {"olga": "operator", "anna": "agent"}
     with served_console(
         db_session, migrated_url, users, var_dir=tmp_path, models_dir=tmp_path / "models"
@@ -30,6 +36,8 @@ def test_an_operator_sees_the_history_a_report_and_its_confusion_matrix(base):
     olga.log_in("olga")
     status, _, body = olga.open("/console/models")
     assert status == 200 and MODEL in body and "heldout_fresh" in body and "0.333" in body
+    assert f"{MODEL}</a> <strong>(in gebruik)</strong>" in body
+    assert "geweigerd" in body and "intent macro-F1 dropped" in body and "in gebruik genomen" in body
     status, _, body = olga.open(f"/console/models/{MODEL}")
     assert status == 200 and "<b>buren" not in body
     assert "<td>&lt;b&gt;buren&lt;/b&gt;</td><td>report_nuisance</td><td>report_repair</td>" in body
