@@ -63,7 +63,7 @@ eval-nlu: model ## Held-out NLU evaluation: per-intent and per-category F1, fail
 	$(PY) -m bot evaluate --min-macro-f1 $(NLU_MIN_MACRO_F1) --report results/nlu-heldout.json
 
 test-stories: model ## Rasa test stories (tests/stories/); any wrong prediction fails
-	$(RASA) test core --stories tests/stories --fail-on-prediction-errors --out results/core --no-plot
+	$(RASA) test core --model "$$($(PY) -m bot model path)" --stories tests/stories --fail-on-prediction-errors --out results/core --no-plot
 
 bench-nlu: setup ## Benchmark: our pipeline vs Rasa's default English pipeline vs a keyword router
 	$(PY) bench/bench_nlu.py

@@ -127,7 +127,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_model(args: argparse.Namespace) -> int:
-    """The served model and its history (list), or serve the one before it again (rollback)."""
+    """The served model: its path (path), the history (list), or the one before it again (rollback)."""
     from bot.model.release import roll_back
     from bot.model.serving import ServingError
     from bot.model.store import NothingToRollBackTo
@@ -142,6 +142,12 @@ def cmd_model(args: argparse.Namespace) -> int:
         print(f"Rolled back: {target.name} is served again.")
         return 0
     served = plan.store.served()
+    if args.action == "path":
+        if served is None:
+            print("No model is served: run `make model` first.", file=sys.stderr)
+            return 1
+        print(served)
+        return 0
     print(f"Served: {served.name if served else 'none'}")
     for archive in sorted(plan.store.directory.glob("*.tar.gz"), reverse=True):
         print(f"  kept  {archive.name}{'  (served)' if archive == served else ''}")
@@ -447,7 +453,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.set_defaults(handler=cmd_train)
 
     model = commands.add_parser("model", help=cmd_model.__doc__)
-    model.add_argument("action", choices=["list", "rollback"])
+    model.add_argument("action", choices=["path", "list", "rollback"])
     model.add_argument("--limit", type=int, default=20, help="history entries to show (list)")
     model.set_defaults(handler=cmd_model)
 

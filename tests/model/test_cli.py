@@ -56,6 +56,11 @@ def test_list_shows_the_served_model_and_the_history(models, rasa):
     assert "promotion" in result.stdout and "promoted 20261101-first.tar.gz" in result.stdout
 
 
+def test_path_prints_the_served_archive(models, rasa):
+    result = run(models, rasa, "path")
+    assert result.returncode == 0 and result.stdout.strip() == str(models / "20261102-second.tar.gz")
+
+
 def test_rollback_loads_the_previous_model_into_rasa_and_records_it(models, rasa):
     result = run(models, rasa, "rollback")
     assert result.returncode == 0, result.stderr
