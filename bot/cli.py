@@ -488,6 +488,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.review.cli import add_command as add_review_command
 
     add_review_command(commands)
+    from bot.privacy_cli import add_command as add_privacy_command
+
+    add_privacy_command(commands)
     return parser
 
 

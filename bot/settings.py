@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseSettings, SecretStr, validator
+from pydantic import BaseSettings, PositiveInt, SecretStr, validator
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "token", "test"}
@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     # Empty: the one this stack runs (http://HOST:RASA_PORT).
     rasa_servers: str = ""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # AVG retention (`python -m bot privacy retention`): conversations without activity for this
+    # many days are deleted, with what the app database keeps of them (see `bot.privacy`).
+    retention_days: PositiveInt = 365
     # Empty means the default SQLite file in var_dir (see `_default_database_url`).
     database_url: str = ""
     # Where the self-help videos live on the corporation's own site (data/selfhelp.yml paths).

@@ -1,4 +1,7 @@
-"""The model swap route: token, bad input, a failed load, and a server that keeps answering while it loads."""
+"""The model swap route: token, bad input, a failed load, and a server that keeps answering while it loads.
+
+The real stack swapping its model while a tenant chats is part of tests/model/test_loop.py.
+"""
 
 import threading
 import time
@@ -118,30 +121,3 @@ def test_the_launcher_adds_the_route_to_the_app_rasa_configures():
     app = with_swap_route(configure_app, TOKEN)(None, port=5005)
     assert made == [((None,), {"port": 5005})]
     assert any(route.path.strip("/") == SWAP_ROUTE.strip("/") for route in app.router.routes)
-
-
-def test_the_real_stack_swaps_its_model_while_tenants_keep_getting_answers(trained_model, tmp_path_factory):
-    from bot.model.serving import RasaServer
-    from tests.model.test_loop import Chatter
-    from tests.stack import running_stack
-
-    copy = tmp_path_factory.mktemp("swap") / f"copy-of-{trained_model.name}"
-    copy.write_bytes(trained_model.read_bytes())
-    with running_stack(tmp_path_factory) as stack:
-        server = RasaServer(stack.rasa_url, stack.token)
-        with Chatter(stack) as chatter:
-            time.sleep(2)
-            started = time.monotonic()
-            server.load(copy)
-            load_seconds = time.monotonic() - started
-            time.sleep(2)
-        assert stack.served_model() == copy.name
-        replies = stack.post("after-the-swap", "hallo")
-    assert replies
-    assert chatter.failures == []
-    during = [latency for at, latency in chatter.timed if started <= at <= started + load_seconds]
-    assert len(during) >= 3, "too few messages were sent during the load to say anything"
-    print(
-        f"swap took {load_seconds:.1f} s; {len(during)} messages during it, slowest reply "
-        f"{max(during):.2f} s; slowest of all {max(latency for _, latency in chatter.timed):.2f} s"
-    )

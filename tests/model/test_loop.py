@@ -156,7 +156,7 @@ def loop(trained_model, tmp_path_factory):
 class Chatter:
     """Tenants who keep writing while a model is swapped in: every message must be answered."""
 
-    def __init__(self, stack, pause: float = 0.5) -> None:
+    def __init__(self, stack, pause: float = 1.0) -> None:
         self.stack = stack
         self.pause = pause
         self.failures: list[str] = []
