@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup model train rollback run chat test lint validate browser unit eval-nlu test-stories bench-nlu bench-triage bench-stack bench-console lock clean
+.PHONY: help setup model train rollback run chat test lint validate browser nginx unit eval-nlu test-stories bench-nlu bench-triage bench-stack bench-console lock clean
 
 help: ## Show the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -43,7 +43,7 @@ run: model ## Start the stack on localhost (Rasa :5005, actions :5055); Ctrl-C s
 chat: setup ## Chat with the running stack from the terminal
 	$(PY) -m bot chat
 
-test: setup browser ## Run every check: lint, model (validated, gated), pytest, held-out NLU gate, test stories
+test: setup browser nginx ## Run every check: lint, model (validated, gated), pytest, held-out NLU gate, test stories
 	scripts/test.sh
 
 lint: setup ## Ruff lint and format check over bot/, actions/, tests/, bench/ and migrations/
@@ -55,6 +55,9 @@ validate: setup ## rasa data validate on domain, NLU data, stories and config; a
 
 browser: ## Install Debian's chromium and chromium-driver for the console's browser test (if missing)
 	scripts/setup-browser.sh
+
+nginx: ## Install Debian's nginx-light, the load balancer of the Rasa replicas (if missing)
+	scripts/setup-nginx.sh
 
 unit: model browser ## pytest for bot/ and actions/, the stack end-to-end and the browser test
 	$(PY) -m pytest -q

@@ -213,7 +213,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Start the local stack (action server, Rasa and the web app) until Ctrl-C."""
-    from bot.runner import Supervisor, stack_services
+    from bot.runner import Supervisor, stack_services, write_stack_files
 
     settings = _settings()
     os.chdir(PROJECT_DIR)
@@ -224,7 +224,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     if settings.whatsapp_is_local:
         print(f"[run] local mode (no Twilio account): chat as a tenant at {web}/simulator", flush=True)
     print(f"[run] agent console: {web}/console (add users with `python -m bot users add`)", flush=True)
+    write_stack_files(settings)
+    print(f"[run] profile: {_profile(settings)}", flush=True)
     return Supervisor(stack_services(settings, model), PROJECT_DIR).run_until_stopped()
+
+
+def _profile(settings) -> str:
+    """One line on where conversations, locks and events go (no credentials)."""
+    tracker = _shown_url(settings.tracker_store_url)
+    locks = _shown_url(settings.lock_store_url) if settings.lock_store_url else "inside the Rasa process"
+    events = _shown_url(settings.event_broker_url) if settings.event_broker_url else "no event broker"
+    replicas = f"{settings.rasa_replicas} Rasa replica(s)"
+    if settings.rasa_replicas > 1:
+        replicas += " behind nginx"
+    return f"tracker store {tracker}; lock store {locks}; {events}; {replicas}"
 
 
 def cmd_chat(args: argparse.Namespace) -> int:

@@ -70,6 +70,18 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def error_kind(error: BaseException) -> str:
+    """The class of an error and of its cause, never its message.
+
+    SQL errors carry their parameters (a tenant's words, a phone number), which must not
+    reach the logs.
+    """
+    cause = getattr(error, "orig", None) or error.__cause__
+    if cause is not None and cause is not error:
+        return f"{type(error).__name__} ({type(cause).__name__})"
+    return type(error).__name__
+
+
 def load_models() -> MetaData:
     """Import every model module and return the complete metadata."""
     import bot.channels.inbound  # noqa: F401

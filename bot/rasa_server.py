@@ -4,7 +4,9 @@ Rasa reads its API token only from `--auth-token`. Passed by the supervisor on t
 command line it would be visible to every user in the process list; here it is read
 from `RASA_AUTH_TOKEN` (readable only by the process owner) and handed to Rasa in-process.
 It also adds `PUT /bot/model`, which swaps the model without pausing the server
-(bot/model/hot_swap.py).
+(bot/model/hot_swap.py), `/bot/health` and `/metrics` (bot/rasa_health.py); keeps Rasa from
+hiding a failing tracker store behind its memory fallback (bot/rasa_stores.py); and makes a
+failing action server end in an apology and a callback (bot/action_outage.py).
 """
 
 from __future__ import annotations
@@ -29,15 +31,45 @@ def rasa_argv(args: list[str], environ: dict[str, str]) -> list[str]:
 
 
 def with_swap_route(configure_app: Callable[..., Sanic], token: str) -> Callable[..., Sanic]:
-    """Rasa's `configure_app`, adding our model swap route (bot/model/hot_swap.py) to the app it makes."""
+    """Rasa's `configure_app`, adding our routes (model swap, health, metrics) to the app it makes."""
     from bot.model.hot_swap import add_swap_route
+    from bot.rasa_health import add_health_routes
 
     def configure(*args: Any, **kwargs: Any) -> Sanic:
         app = configure_app(*args, **kwargs)
         add_swap_route(app, token)
+        add_health_routes(app, token)
         return app
 
     return configure
+
+
+def without_memory_fallback(create_tracker_store: Callable[..., Any]) -> Callable[..., Any]:
+    """Rasa's `Agent._create_tracker_store`, leaving our guarded store unwrapped.
+
+    Rasa wraps every store in `FailSafeTrackerStore`, which reads a failing conversation as
+    empty and saves it to memory; ours retries and then fails the message instead.
+    """
+    from bot.rasa_stores import GuardedSQLTrackerStore
+
+    def create(store: Any, domain: Any) -> Any:
+        if isinstance(store, GuardedSQLTrackerStore):
+            store.domain = domain
+            return store
+        return create_tracker_store(store, domain)
+
+    return create
+
+
+def install_guards() -> None:
+    """Patch Rasa in this process: no silent memory fallback, an honest answer when actions fail."""
+    from rasa.core.agent import Agent
+
+    from bot.action_outage import guard_remote_actions
+    from bot.rasa_health import METRICS
+
+    Agent._create_tracker_store = staticmethod(without_memory_fallback(Agent._create_tracker_store))
+    guard_remote_actions(on_failure=METRICS.action_server_failures.inc)
 
 
 def main() -> None:
@@ -45,6 +77,7 @@ def main() -> None:
     import rasa.core.run
 
     rasa.core.run.configure_app = with_swap_route(rasa.core.run.configure_app, os.environ[TOKEN_VARIABLE])
+    install_guards()
     from bot.faq import ignore_missing_response_warning
 
     # The FAQ topics have no domain responses by design (data/faq_answers.yml holds the

@@ -12,7 +12,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.settings import Settings
+from bot.deploy.nginx import nginx_command, write_nginx_config
+from bot.endpoints import endpoint_env, write_endpoints
+from bot.settings import PROJECT_DIR, Settings
 
 STOP_TIMEOUT_SECONDS = 20
 READY_TIMEOUT_SECONDS = 180
@@ -55,21 +57,77 @@ def channel_env(settings: Settings) -> dict[str, str]:
 
 
 def rasa_env(settings: Settings) -> dict[str, str]:
-    """The variables that endpoints.yml refers to as ${...}, and the API token (bot/rasa_server.py)."""
+    """The values of the endpoints file's ${...} and the API token (bot/rasa_server.py)."""
     return {
-        "ACTION_ENDPOINT_URL": settings.action_endpoint_url,
-        "RASA_TRACKER_DB": settings.tracker_store_db,
+        **endpoint_env(settings),
         "RASA_AUTH_TOKEN": settings.rasa_auth_token.get_secret_value(),
-        # The WhatsApp channel records inbound messages and queues replies in the app database.
+        # The WhatsApp channel records inbound messages and queues replies in the app database;
+        # when the action server is down, Rasa registers a callback there itself.
         "DATABASE_URL": settings.database_url,
+        "DATA_DIR": str(settings.operator_data_dir),
         "RASA_PORT": str(settings.rasa_port),
         "HOST": settings.host,
         **channel_env(settings),
     }
 
 
+def rasa_replicas(settings: Settings, model: Path, endpoints: Path) -> list[Service]:
+    """One Rasa process per replica port; `rasa` alone, or `rasa-1`, `rasa-2`, ... behind nginx."""
+    single = settings.rasa_replicas == 1
+    return [
+        Service(
+            name="rasa" if single else f"rasa-{index}",
+            command=[
+                sys.executable,
+                "-m",
+                "bot.rasa_server",
+                "--model",
+                str(model),
+                "--enable-api",
+                "--interface",
+                settings.host,
+                "--port",
+                str(port),
+                "--credentials",
+                "credentials.yml",
+                "--endpoints",
+                str(endpoints),
+            ],
+            health_url=f"http://{settings.host}:{port}/",
+            env=rasa_env(settings),
+        )
+        for index, port in enumerate(settings.replica_ports, start=1)
+    ]
+
+
+def load_balancer(settings: Settings) -> Service:
+    """The nginx service on RASA_PORT in front of the replicas (bot/deploy/nginx.py)."""
+    command = nginx_command(nginx_dir(settings))
+    return Service(name="nginx", command=command, health_url=f"{settings.rasa_url}/")
+
+
+def endpoints_file(settings: Settings) -> Path:
+    return PROJECT_DIR / settings.var_dir / "endpoints.yml"
+
+
+def nginx_dir(settings: Settings) -> Path:
+    return PROJECT_DIR / settings.var_dir / "nginx"
+
+
+def write_stack_files(settings: Settings) -> None:
+    """Write what the services read at start: Rasa's endpoints file and, with replicas, nginx.conf."""
+    write_endpoints(settings, endpoints_file(settings))
+    if settings.rasa_replicas > 1:
+        write_nginx_config(
+            host=settings.host,
+            listen_port=settings.rasa_port,
+            replica_ports=settings.replica_ports,
+            run_dir=nginx_dir(settings),
+        )
+
+
 def stack_services(settings: Settings, model: Path) -> list[Service]:
-    """The processes `make run` starts: the action server, the Rasa server and the web app."""
+    """The processes `make run` starts: the action server, Rasa (replicas behind nginx) and the web app."""
     python = sys.executable
     actions = Service(
         name="actions",
@@ -80,27 +138,6 @@ def stack_services(settings: Settings, model: Path) -> list[Service]:
             "DATABASE_URL": settings.database_url,
             "DATA_DIR": str(settings.operator_data_dir),
         },
-    )
-    rasa = Service(
-        name="rasa",
-        command=[
-            python,
-            "-m",
-            "bot.rasa_server",
-            "--model",
-            str(model),
-            "--enable-api",
-            "--interface",
-            settings.host,
-            "--port",
-            str(settings.rasa_port),
-            "--credentials",
-            "credentials.yml",
-            "--endpoints",
-            "endpoints.yml",
-        ],
-        health_url=f"{settings.rasa_url}/",
-        env=rasa_env(settings),
     )
     web = Service(
         name="web",
@@ -117,10 +154,14 @@ def stack_services(settings: Settings, model: Path) -> list[Service]:
             "RASA_PORT": str(settings.rasa_port),
             "VAR_DIR": str(settings.var_dir),
             "DATA_DIR": str(settings.operator_data_dir),
+            # The console's transcripts and the review inbox read Rasa's tracker store.
+            "TRACKER_STORE_URL": settings.tracker_store_url,
             **channel_env(settings),
         },
     )
-    return [actions, rasa, web]
+    rasa = rasa_replicas(settings, model, endpoints_file(settings))
+    balancer = [] if settings.rasa_replicas == 1 else [load_balancer(settings)]
+    return [actions, *rasa, *balancer, web]
 
 
 def is_ready(url: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseSettings, PositiveInt, SecretStr, validator
+from pydantic import BaseSettings, PositiveFloat, PositiveInt, SecretStr, root_validator, validator
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 PLACEHOLDER_SECRETS = {"", "change-me", "changeme", "secret", "token", "test"}
@@ -42,6 +42,20 @@ class Settings(BaseSettings):
     retention_days: PositiveInt = 365
     # Empty means the default SQLite file in var_dir (see `_default_database_url`).
     database_url: str = ""
+    # The production profile (docs/deployment.md): Rasa's tracker store as a SQLAlchemy URL
+    # (empty: the SQLite file var_dir/rasa_tracker.db), the Redis lock store every replica
+    # shares (empty: a lock inside the one Rasa process) and the RabbitMQ event broker
+    # (empty: no broker). See `bot.endpoints` for what Rasa is given.
+    tracker_store_url: str = ""
+    lock_store_url: str = ""
+    event_broker_url: str = ""
+    event_broker_queue: str = "rasa_events"
+    # How long a message waits for the tracker store's database (a restart) before it fails.
+    tracker_store_retry_seconds: PositiveFloat = 10.0
+    # Rasa processes `python -m bot run` starts; more than one runs behind nginx on RASA_PORT
+    # (the replicas listen on the ports after it) and needs LOCK_STORE_URL and a shared
+    # tracker store.
+    rasa_replicas: PositiveInt = 1
     # Where the self-help videos live on the corporation's own site (data/selfhelp.yml paths).
     self_help_base_url: str = "https://www.de-linde.example/zelf-doen"
     # The address Twilio and Meta reach this stack at (behind a reverse proxy: the proxy's),
@@ -89,10 +103,23 @@ class Settings(BaseSettings):
         var_dir = PROJECT_DIR / values.get("var_dir", Path("var"))
         return f"sqlite:///{var_dir / 'app.db'}"
 
-    @property
-    def tracker_store_db(self) -> str:
-        """The SQLite file of Rasa's tracker store in the embedded profile."""
-        return str(self.var_dir / "rasa_tracker.db")
+    @validator("tracker_store_url", always=True)
+    def _default_tracker_store_url(cls, url: str, values: dict) -> str:
+        """Without TRACKER_STORE_URL, Rasa keeps conversations in `<var_dir>/rasa_tracker.db`."""
+        if url:
+            return url
+        var_dir = PROJECT_DIR / values.get("var_dir", Path("var"))
+        return f"sqlite:///{var_dir / 'rasa_tracker.db'}"
+
+    @root_validator(skip_on_failure=True)
+    def _replicas_share_their_stores(cls, values: dict) -> dict:
+        """Several Rasa replicas need a shared lock store and a tracker store on a server."""
+        if values["rasa_replicas"] > 1:
+            if not values["lock_store_url"]:
+                raise ValueError("RASA_REPLICAS above 1 needs LOCK_STORE_URL (redis://...)")
+            if values["tracker_store_url"].startswith("sqlite"):
+                raise ValueError("RASA_REPLICAS above 1 needs TRACKER_STORE_URL on a database server")
+        return values
 
     # Directories are relative to the project unless absolute (joining keeps an absolute path).
     @property
@@ -108,11 +135,6 @@ class Settings(BaseSettings):
         return PROJECT_DIR / self.nlu_data_dir
 
     @property
-    def tracker_store_url(self) -> str:
-        """Rasa's tracker store as a database URL, for the console's transcripts."""
-        return f"sqlite:///{PROJECT_DIR / self.tracker_store_db}"
-
-    @property
     def action_endpoint_url(self) -> str:
         return f"http://{self.host}:{self.action_port}/webhook"
 
@@ -121,10 +143,17 @@ class Settings(BaseSettings):
         return f"http://{self.host}:{self.rasa_port}"
 
     @property
+    def replica_ports(self) -> list[int]:
+        """The ports of this stack's Rasa processes: RASA_PORT itself, or the ports after it behind nginx."""
+        if self.rasa_replicas == 1:
+            return [self.rasa_port]
+        return [self.rasa_port + index for index in range(1, self.rasa_replicas + 1)]
+
+    @property
     def rasa_server_urls(self) -> list[str]:
-        """Every Rasa server that serves the model: RASA_SERVERS, else this stack's own."""
+        """Every Rasa server that serves the model: RASA_SERVERS, else this stack's own replicas."""
         urls = [url.strip().rstrip("/") for url in self.rasa_servers.split(",") if url.strip()]
-        return urls or [self.rasa_url]
+        return urls or [f"http://{self.host}:{port}" for port in self.replica_ports]
 
     @property
     def public_url(self) -> str:

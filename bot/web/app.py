@@ -4,7 +4,12 @@ While it runs it also delivers the outbox (`bot.channels.delivery`): the bot's r
 WhatsApp, status messages and alerts to staff and contractors.
 
 Routes:
-- `GET /health`: liveness, for the supervisor, with the outbox backlog.
+- `GET /health`: readiness, for the supervisor and load balancers (`bot.web.metrics`): 200
+  when the database answers and the delivery loop runs, else 503; with the outbox's backlog
+  and the age of its oldest waiting message. Answers within about 3 s, whatever the database does.
+- `GET /metrics`: Prometheus metrics (`bot.web.metrics` lists them). Open to requests straight
+  from this machine (a 127.0.0.1 or ::1 peer without proxy headers such as X-Forwarded-For),
+  otherwise `Authorization: Bearer <WEB_API_TOKEN>` is required (401 without it).
 - `/simulator`: the tenant simulator, in local mode only (`bot.web.simulator`).
 - `/console`: the agent console (`bot.console.web`): log-in, the callback list.
 - `GET /api/tickets`: the back-office ticket list (`bot.ticket_export`) as JSON, CSV or
@@ -21,14 +26,15 @@ import io
 from datetime import date
 from typing import Any
 
+from prometheus_client import CONTENT_TYPE_LATEST
 from sanic import Sanic
 from sanic.request import Request
-from sanic.response import HTTPResponse, text
+from sanic.response import HTTPResponse, raw, text
 from sanic.response import json as json_response
 
 from bot.console import web as console
 from bot.settings import Settings
-from bot.web import simulator
+from bot.web import metrics, simulator
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 
@@ -73,6 +79,7 @@ def create_app(settings: Settings, name: str = "huurder_web") -> Sanic:
     """The web app for these settings; its database engine is made when the server starts."""
     app = Sanic(name)
     api_token = settings.web_api_token.get_secret_value()
+    web_metrics = metrics.install(app)
 
     @app.before_server_start
     async def open_database(app: Sanic, _loop) -> None:
@@ -101,11 +108,15 @@ def create_app(settings: Settings, name: str = "huurder_web") -> Sanic:
 
     @app.get("/health")
     async def health(request: Request) -> HTTPResponse:
-        from bot.outbox import backlog
+        report, healthy = await web_metrics.health()
+        return json_response(report, status=200 if healthy else 503)
 
-        with request.app.ctx.sessions() as session:
-            waiting = backlog(session)
-        return json_response({"status": "ok", "outbox_backlog": waiting})
+    @app.get("/metrics")
+    async def prometheus_metrics(request: Request) -> HTTPResponse:
+        token_ok = bearer_token_ok(request.headers.get("authorization"), api_token)
+        if not (token_ok or metrics.is_local_request(request)):
+            return json_response({"error": "a valid bearer token is required"}, status=401)
+        return raw(await web_metrics.exposition(), content_type=CONTENT_TYPE_LATEST)
 
     @app.get("/api/tickets")
     async def tickets(request: Request) -> HTTPResponse:
