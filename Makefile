@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: help setup model train rollback run chat test lint validate browser nginx unit eval-nlu test-stories bench-nlu bench-triage bench-stack bench-console lock clean
+.PHONY: help setup model train rollback run chat test lint validate browser nginx unit eval-nlu test-stories bench-nlu bench-triage bench-stack bench-load bench-console lock clean
 
 help: ## Show the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
@@ -76,6 +76,9 @@ bench-triage: setup ## Benchmark: triage accuracy on the blind tables of cases (
 
 bench-stack: model ## Benchmark: stack start-up time, REST reply latency and memory
 	$(PY) bench/bench_stack.py
+
+bench-load: model nginx ## Benchmark: the production profile under 50 concurrent WhatsApp tenants vs bare Rasa
+	$(PY) bench/bench_load.py
 
 bench-console: setup ## Benchmark: console queue and transcript render times with 1,000 conversations
 	$(PY) bench/bench_console.py

@@ -6,7 +6,8 @@ Rasa's `RemoteAction.run`: when the action server cannot be reached or fails, Ra
 registers a callback in the app database (bot/callbacks.py) and says, in the corporation's
 words (`utter_service_outage_*` in domain/core.yml), that something went wrong on our side
 and when a colleague calls. Within one outage a conversation gets one callback and one
-apology per message at most; a rejection by a form's validation is not an outage.
+apology per message at most, after which the bot listens again; a rejection by a form's
+validation is not an outage.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
-from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import BotUttered, FollowupAction, UserUttered
 
 logger = logging.getLogger(__name__)
 OUTAGE_MARK = "service_outage"
@@ -74,8 +76,10 @@ def register_callback(tracker: Any) -> tuple[bool, str]:
 async def outage_events(tracker: Any, nlg: Any, channel: str) -> list[Any]:
     """The apology (with a callback when we can reach the tenant) for one failed action."""
     events = list(tracker.events)
+    # After the apology the bot listens: no rule or policy goes on with half-set slots.
+    listen = FollowupAction(ACTION_LISTEN_NAME)
     if outage_replies_since(events_of_this_turn(events), 0):
-        return []
+        return [listen]
     if outage_replies_since(events, time.time() - SAME_OUTAGE_SECONDS):
         template, values = "utter_service_outage_still", {}
     else:
@@ -87,7 +91,7 @@ async def outage_events(tracker: Any, nlg: Any, channel: str) -> list[Any]:
         template = "utter_service_outage_callback" if registered else "utter_service_outage"
         values = {"callback_when": when}
     message = await nlg.generate(template, tracker, channel, **values) or {}
-    return [BotUttered(message.get("text"), {}, {OUTAGE_MARK: True, "template_name": template})]
+    return [BotUttered(message.get("text"), {}, {OUTAGE_MARK: True, "template_name": template}), listen]
 
 
 def guard_remote_actions(on_failure: Callable[[], None] = lambda: None) -> None:

@@ -11,6 +11,8 @@ lock up front, so concurrent writers queue on the busy timeout instead of failin
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -20,12 +22,16 @@ from pathlib import Path
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.engine import create_engine as _create_engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 from sqlalchemy.types import DateTime, TypeDecorator
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 ALEMBIC_INI = PROJECT_DIR / "alembic.ini"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# How long a transaction waits for a PostgreSQL server that does not answer (a restart).
+DATABASE_RETRY_SECONDS = 10.0
+logger = logging.getLogger(__name__)
 
 # Stable constraint names, so migrations can refer to them on both backends.
 NAMING_CONVENTION = {
@@ -143,9 +149,32 @@ def session_factory(engine: Engine) -> sessionmaker:
 
 @contextmanager
 def transaction(factory: sessionmaker) -> Iterator[Session]:
-    """A session in one transaction: committed on success, rolled back on error, then closed."""
+    """A session in one transaction: committed on success, rolled back on error, then closed.
+
+    On PostgreSQL it first waits up to `DATABASE_RETRY_SECONDS` for the server, so a restart
+    delays a tenant's message instead of failing it.
+    """
+    engine = factory.kw.get("bind")
+    if engine is not None and engine.dialect.name != "sqlite":
+        wait_for_database(engine)
     with factory() as session, session.begin():
         yield session
+
+
+def wait_for_database(engine: Engine, seconds: float | None = None) -> None:
+    """Return once the database accepts a connection; raise its error after `seconds`."""
+    deadline = time.monotonic() + (DATABASE_RETRY_SECONDS if seconds is None else seconds)
+    delay = 0.25
+    while True:
+        try:
+            with engine.connect():
+                return
+        except OperationalError as error:
+            if time.monotonic() + delay > deadline:
+                raise
+            logger.warning("the app database does not answer (%s); trying again", error_kind(error))
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
 
 
 @lru_cache(maxsize=4)

@@ -18,6 +18,11 @@ from bot.settings import PROJECT_DIR, Settings
 
 STOP_TIMEOUT_SECONDS = 20
 READY_TIMEOUT_SECONDS = 180
+# A service that dies after the stack was ready is started again after this pause; one that
+# dies more than MAX_RESTARTS times within RESTART_WINDOW_SECONDS stops the stack.
+RESTART_DELAY_SECONDS = 2.0
+MAX_RESTARTS = 5
+RESTART_WINDOW_SECONDS = 600
 
 
 @dataclass
@@ -175,20 +180,44 @@ def is_ready(url: str) -> bool:
 class Supervisor:
     """Runs services as child processes and stops all of them together."""
 
-    def __init__(self, services: list[Service], project_dir: Path) -> None:
+    def __init__(
+        self, services: list[Service], project_dir: Path, restart_delay: float = RESTART_DELAY_SECONDS
+    ) -> None:
         self.services = services
         self.project_dir = project_dir
         self.processes: dict[str, subprocess.Popen] = {}
+        self.restarts: dict[str, list[float]] = {}
+        self.restart_delay = restart_delay
         self._stopping = False
 
     def start(self) -> None:
         for service in self.services:
-            env = {**os.environ, **quiet_library_env(), **service.env}
-            # Own session: a Ctrl-C reaches only the supervisor, which stops children in order.
-            self.processes[service.name] = subprocess.Popen(
-                service.command, cwd=self.project_dir, env=env, start_new_session=True
-            )
-            print(f"[run] started {service.name} (pid {self.processes[service.name].pid})", flush=True)
+            self._start(service)
+
+    def _start(self, service: Service) -> None:
+        env = {**os.environ, **quiet_library_env(), **service.env}
+        # Own session: a Ctrl-C reaches only the supervisor, which stops children in order.
+        self.processes[service.name] = subprocess.Popen(
+            service.command, cwd=self.project_dir, env=env, start_new_session=True
+        )
+        print(f"[run] started {service.name} (pid {self.processes[service.name].pid})", flush=True)
+
+    def restart_died(self) -> list[str]:
+        """Start again what died; the names of services that died too often to try again."""
+        given_up = []
+        now = time.monotonic()
+        for name in self.exited():
+            service = next(s for s in self.services if s.name == name)
+            recent = [t for t in self.restarts.get(name, []) if now - t < RESTART_WINDOW_SECONDS]
+            if len(recent) >= MAX_RESTARTS:
+                given_up.append(name)
+                continue
+            code = self.processes[name].returncode
+            print(f"[run] {name} stopped unexpectedly (exit {code}); starting it again", flush=True)
+            self.restarts[name] = [*recent, now]
+            time.sleep(self.restart_delay)
+            self._start(service)
+        return given_up
 
     def wait_until_ready(self, timeout: float = READY_TIMEOUT_SECONDS) -> bool:
         """Poll each health URL until all answer; False when one died or time ran out."""
@@ -224,7 +253,7 @@ class Supervisor:
         self._stopping = True
 
     def run_until_stopped(self) -> int:
-        """Start, report readiness, supervise; exit code 0 on Ctrl-C, 1 if a service died."""
+        """Start, report readiness, supervise (restarting what dies); 0 on Ctrl-C, 1 on failure."""
         signal.signal(signal.SIGINT, self.request_stop)
         signal.signal(signal.SIGTERM, self.request_stop)
         self.start()
@@ -233,12 +262,17 @@ class Supervisor:
                 print(
                     "[run] ready: " + ", ".join(f"{s.name} {s.health_url}" for s in self.services), flush=True
                 )
-            elif not self._stopping and not self.exited():
+            elif self.exited() and not self._stopping:
+                print(
+                    f"[run] {', '.join(self.exited())} stopped while starting; stopping the stack", flush=True
+                )
+                return 1
+            elif not self._stopping:
                 print(f"[run] not all services answered within {READY_TIMEOUT_SECONDS} s", flush=True)
             while not self._stopping:
-                died = self.exited()
-                if died:
-                    print(f"[run] {', '.join(died)} stopped unexpectedly; stopping the stack", flush=True)
+                given_up = self.restart_died()
+                if given_up:
+                    print(f"[run] {', '.join(given_up)} keeps stopping; stopping the stack", flush=True)
                     return 1
                 time.sleep(0.5)
             print("[run] stopping", flush=True)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 
 import psutil
 import pytest
+from twilio.request_validator import RequestValidator
 
 from tests.conftest import PROJECT_DIR
 
@@ -49,6 +51,28 @@ class Stack:
     def child_pids(self):
         return [int(m) for line in self.output for m in re.findall(r"\(pid (\d+)\)", line)]
 
+    def pid_of(self, service):
+        """The process id of a service (`rasa-1`, `actions`, ...) as last started by the supervisor."""
+        started = [line for line in self.output if line.startswith(f"[run] started {service} (pid ")]
+        return int(re.search(r"\(pid (\d+)\)", started[-1]).group(1))
+
+    def whatsapp(self, phone, body, sid, *, extra=None, via=None):
+        """Post one message to the WhatsApp webhook as Twilio does, signed for the public URL.
+
+        `via` sends it to another address (one replica) than the public one (nginx or the only Rasa).
+        """
+        path = "/webhooks/whatsapp/webhook"
+        fields = {"MessageSid": sid, "From": f"whatsapp:{phone}", "To": "whatsapp:+31970000000", "Body": body}
+        fields.update(extra or {})
+        signature = RequestValidator(TWILIO_TOKEN).compute_signature(self.rasa_url + path, fields)
+        request = urllib.request.Request(
+            (via or self.rasa_url) + path,
+            data=urllib.parse.urlencode(fields).encode(),
+            headers={"X-Twilio-Signature": signature},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+
     def post(self, sender, message):
         request = urllib.request.Request(
             f"{self.rasa_url}/webhooks/rest/webhook",
@@ -63,6 +87,14 @@ class Stack:
         url = f"{self.rasa_url}/conversations/{conversation_id}/tracker?token={self.token}"
         with urllib.request.urlopen(url, timeout=30) as response:
             return json.loads(response.read())
+
+    def get_json(self, url):
+        """GET a JSON answer, also when the status is an error (a health check's 503)."""
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return json.loads(error.read())
 
     def served_model(self):
         """The file name of the model Rasa answers with."""
@@ -102,6 +134,7 @@ def running_stack(tmp_path_factory, **extra_env: str) -> Iterator[Stack]:
     )
     stack = Stack(process, f"http://127.0.0.1:{rasa_port}", token, var_dir)
     stack.web_url = f"http://127.0.0.1:{web_port}"
+    stack.actions_url = f"http://127.0.0.1:{action_port}"
     if not stack.ready.wait(READY_TIMEOUT):
         os.killpg(process.pid, signal.SIGKILL)
         pytest.fail("stack did not become ready:\n" + "".join(stack.output[-40:]))

@@ -223,3 +223,34 @@ def test_migration_0002_adds_the_outbox_and_goes_back_cleanly(fresh_url):
             assert connection.execute(text("SELECT number FROM tickets")).scalars().all() == ["R-2026-000001"]
     finally:
         engine.dispose()
+
+
+def test_a_transaction_waits_for_a_restarting_postgresql_instead_of_failing(monkeypatch):
+    import threading
+    import time
+
+    from sqlalchemy import text
+
+    from bot import db as db_module
+    from tests.services import private_postgres
+
+    with private_postgres() as server:
+        engine = db_module.create_engine_from_url(server.url)
+        sessions = db_module.session_factory(engine)
+        with db_module.transaction(sessions) as session:
+            session.execute(text("CREATE TABLE notes (body text)"))
+        server.stop()
+        threading.Timer(1.5, server.start).start()
+        started = time.monotonic()
+        with db_module.transaction(sessions) as session:
+            session.execute(text("INSERT INTO notes VALUES ('de kraan lekt')"))
+        assert time.monotonic() - started >= 1.0
+        server.stop()
+        monkeypatch.setattr(db_module, "DATABASE_RETRY_SECONDS", 1.0)
+        with pytest.raises(db_module.OperationalError):
+            with db_module.transaction(sessions):
+                pass
+        server.start()
+        with db_module.transaction(sessions) as session:
+            assert session.execute(text("SELECT body FROM notes")).scalars().all() == ["de kraan lekt"]
+        engine.dispose()

@@ -12,9 +12,8 @@ import urllib.request
 
 import psutil
 import pytest
-from twilio.request_validator import RequestValidator
 
-from tests.stack import TWILIO_TOKEN, WEB_TOKEN, delivered, running_stack
+from tests.stack import WEB_TOKEN, delivered, running_stack
 
 
 @pytest.fixture(scope="module")
@@ -36,15 +35,11 @@ def test_custom_actions_run_on_the_action_server(stack):
     # action server, sets the slots that the rules and the summary response depend on.
     replies = stack.post("tenant-2", '/report_repair{"object": "tap", "problem": "leak"}')
     assert "Vervelend" in _texts(replies)  # action_register_category started triage
-    url = f"{stack.rasa_url}/conversations/tenant-2/tracker?token={stack.token}"
-    with urllib.request.urlopen(url, timeout=10) as response:
-        slots = json.loads(response.read())["slots"]
+    slots = stack.tracker("tenant-2")["slots"]
     assert slots["triage"]["problem"] and slots["category"] == "repair"
     replies = stack.post("tenant-2b", "/report_nuisance")
     assert any("overlast" in reply.get("text", "") for reply in replies)
-    url = f"{stack.rasa_url}/conversations/tenant-2b/tracker?token={stack.token}"
-    with urllib.request.urlopen(url, timeout=10) as response:
-        assert json.loads(response.read())["slots"]["category"] == "nuisance"
+    assert stack.tracker("tenant-2b")["slots"]["category"] == "nuisance"
 
 
 def _texts(replies):
@@ -108,19 +103,6 @@ def test_a_question_during_triage_is_answered_and_the_triage_question_comes_back
     assert question.endswith("?") and question in replies  # the same triage question again
 
 
-def _whatsapp(stack, phone, body, sid, extra=None):
-    """Post one message to the WhatsApp webhook as Twilio does, signed with the stack's token."""
-    url = f"{stack.rasa_url}/webhooks/whatsapp/webhook"
-    fields = {"MessageSid": sid, "From": f"whatsapp:{phone}", "To": "whatsapp:+31970000000", "Body": body}
-    fields.update(extra or {})
-    signature = RequestValidator(TWILIO_TOKEN).compute_signature(url, fields)
-    request = urllib.request.Request(
-        url, data=urllib.parse.urlencode(fields).encode(), headers={"X-Twilio-Signature": signature}
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return response.status
-
-
 def test_whatsapp_through_the_signed_webhook_a_replayed_message_gives_one_reply_and_one_ticket(stack):
     # Demo tenant DL-10031, 9999 XC 2-1, born 5 June 1983; no other test reports for this home.
     phone = "+31612345030"
@@ -131,7 +113,7 @@ def test_whatsapp_through_the_signed_webhook_a_replayed_message_gives_one_reply_
         ("2-1", "geboortedatum"),
     ]
     for number, (body, expect) in enumerate(steps):
-        assert _whatsapp(stack, phone, body, f"SMe2e{number}") == 200
+        assert stack.whatsapp(phone, body, f"SMe2e{number}") == 200
         texts = delivered(stack, phone, expect=expect)
         assert any(expect in text for text in texts), (body, texts)
         if number == 0:  # a photo without words at the summary: it goes with the report
@@ -140,11 +122,11 @@ def test_whatsapp_through_the_signed_webhook_a_replayed_message_gives_one_reply_
                 "MediaUrl0": "https://api.twilio.example/m/1",
                 "MediaContentType0": "image/jpeg",
             }
-            assert _whatsapp(stack, phone, "", "SMe2e-photo", extra=photo) == 200
+            assert stack.whatsapp(phone, "", "SMe2e-photo", extra=photo) == 200
             texts = delivered(stack, phone, expect="Uw foto sturen we mee")
             assert any("de foto sturen we mee" in text for text in texts), texts
     for _ in range(5):  # Twilio retrying the last message
-        assert _whatsapp(stack, phone, "05-06-1983", "SMe2e-last") == 200
+        assert stack.whatsapp(phone, "05-06-1983", "SMe2e-last") == 200
     texts = delivered(stack, phone, expect="Uw melding staat bij ons onder nummer")
     assert sum("Uw melding staat bij ons onder nummer" in text for text in texts) == 1, texts
     request = urllib.request.Request(
@@ -162,7 +144,7 @@ def test_whatsapp_through_the_signed_webhook_a_replayed_message_gives_one_reply_
 
 def test_a_10000_character_whatsapp_message_gets_an_answer(stack):
     text = "Er lekt water bij de buren en bij mij in de gang. " * 200
-    assert _whatsapp(stack, "+31612345032", text[:10_000], "SMe2e-long") == 200
+    assert stack.whatsapp("+31612345032", text[:10_000], "SMe2e-long") == 200
     assert delivered(stack, "+31612345032", expect="")  # some reply came
 
 
@@ -248,9 +230,7 @@ def test_http_api_requires_the_token(stack):
 
 def test_conversations_are_stored_in_the_sqlite_tracker_store(stack):
     stack.post("tenant-3", "/greet")
-    url = f"{stack.rasa_url}/conversations/tenant-3/tracker?token={stack.token}"
-    with urllib.request.urlopen(url, timeout=10) as response:
-        tracker = json.loads(response.read())
+    tracker = stack.tracker("tenant-3")
     assert any(event.get("event") == "user" for event in tracker["events"])
     assert (stack.var_dir / "rasa_tracker.db").stat().st_size > 0
 

@@ -66,12 +66,6 @@ def simulate(stack, phone: str, text: str) -> None:
         assert json.loads(response.read())["status"] == 200
 
 
-def tracker(stack, conversation_id: str) -> dict:
-    url = f"{stack.rasa_url}/conversations/{conversation_id}/tracker?token={stack.token}"
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return json.loads(response.read())
-
-
 def age_conversation(stack, conversation_id: str, seconds: int) -> None:
     """Move the conversation's events back in time, as if the tenant had been silent that long."""
     with sqlite3.connect(stack.var_dir / "rasa_tracker.db") as connection:
@@ -88,12 +82,12 @@ def test_a_handed_over_conversation_stays_paused_when_a_new_session_starts(stack
     simulate(stack, phone, "ik wil een medewerker spreken")
     told = delivered(stack, phone, expect="in de rij")
     assert any("nummer 1 in de rij" in text for text in told), told
-    assert tracker(stack, conversation)["paused"] is True
+    assert stack.tracker(conversation)["paused"] is True
     age_conversation(stack, conversation, 2 * 3600)  # longer than the domain's 60-minute sessions
     simulate(stack, phone, "hallo, is daar iemand?")
     time.sleep(3)
     assert delivered(stack, phone, expect="never", timeout=1) == told  # the bot stayed silent
-    state = tracker(stack, conversation)
+    state = stack.tracker(conversation)
     kinds = [event["event"] for event in state["events"]]
     restarted = len(kinds) - 1 - kinds[::-1].index("session_started")
     assert "pause" in kinds[restarted:] and state["paused"] is True

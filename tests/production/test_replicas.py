@@ -1,0 +1,213 @@
+"""Two Rasa replicas behind nginx on the machine's PostgreSQL, Redis and RabbitMQ.
+
+200 tenants write on WhatsApp at the same time; each message of a conversation goes to the
+other replica than the one before, so every conversation is carried by both. Some tenants
+send two messages at once, one to each replica: only the shared Redis lock keeps those in
+order. Afterwards, from the tracker store in PostgreSQL, the outbox and the RabbitMQ queue:
+no event lost, duplicated or out of order, and every message answered, in the outbox, in the
+order the bot said it.
+"""
+
+import asyncio
+import json
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from rasa.shared.core.events import BotUttered, Event, UserUttered
+from sqlalchemy import create_engine, text
+
+from bot.channels.whatsapp import outbox_rows
+from tests.db_fixtures import fresh_postgres_database
+from tests.stack import running_stack
+
+CONVERSATIONS = 200
+# Every tenth tenant also double-taps: two messages at the same moment, one per replica.
+DOUBLE_TAP_EVERY = 10
+OPENINGS = [
+    "mijn kraan lekt",
+    "de verwarming doet het niet",
+    "ik heb last van de buren, ze zijn elke nacht heel luid",
+    "hoe zeg ik mijn huur op?",
+    "de voordeur klemt",
+    "er zit schimmel in de badkamer",
+    "hallo",
+    "wanneer wordt mijn huur afgeschreven",
+]
+FOLLOW_UPS = ["in de keuken", "nee", "ja", "sinds gisteren", "dank u"]
+RABBITMQ_URL = "amqp://guest:guest@127.0.0.1:5672/"
+
+
+def phone(index: int) -> str:
+    return f"+316{int(uuid.uuid4().int % 10**4):04d}{index:04d}"
+
+
+def script(index: int) -> list[str]:
+    return [OPENINGS[index % len(OPENINGS)], FOLLOW_UPS[index % len(FOLLOW_UPS)], "dank u wel"]
+
+
+@pytest.fixture(scope="module")
+def production(trained_model, tmp_path_factory):
+    queue = f"huurder_test_events_{uuid.uuid4().hex[:8]}"
+    with fresh_postgres_database() as tracker_url, fresh_postgres_database() as app_url:
+        env = {
+            "TRACKER_STORE_URL": tracker_url,
+            "DATABASE_URL": app_url,
+            "LOCK_STORE_URL": "redis://127.0.0.1:6379/4",
+            "EVENT_BROKER_URL": RABBITMQ_URL,
+            "EVENT_BROKER_QUEUE": queue,
+            "RASA_REPLICAS": "2",
+        }
+        try:
+            with running_stack(tmp_path_factory, **env) as stack:
+                stack.tracker_url, stack.app_url, stack.queue = tracker_url, app_url, queue
+                port = int(stack.rasa_url.rsplit(":", 1)[1])
+                stack.replicas = [f"http://127.0.0.1:{port + 1}", f"http://127.0.0.1:{port + 2}"]
+                yield stack
+        finally:
+            asyncio.run(delete_queue(queue))
+
+
+async def delete_queue(queue: str) -> None:
+    import aio_pika
+
+    connection = await aio_pika.connect_robust(RABBITMQ_URL)
+    async with connection:
+        channel = await connection.channel()
+        await channel.queue_delete(queue)
+
+
+async def drain_queue(queue: str) -> list[dict]:
+    """Every event Rasa published to the queue so far."""
+    import aio_pika
+
+    events = []
+    connection = await aio_pika.connect_robust(RABBITMQ_URL)
+    async with connection:
+        channel = await connection.channel()
+        declared = await channel.declare_queue(queue, durable=True, passive=True)
+        while True:
+            message = await declared.get(no_ack=True, fail=False, timeout=5)
+            if message is None:
+                return events
+            events.append(json.loads(message.body))
+
+
+def stored_events(engine, sender: str) -> list[dict]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id"), {"sender": sender}
+        )
+        return [json.loads(data) for (data,) in rows]
+
+
+def outbox_texts(engine, sender: str) -> list[str]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT text FROM outbox_messages WHERE conversation_id = :sender ORDER BY id"),
+            {"sender": sender},
+        )
+        return [value for (value,) in rows]
+
+
+def talk(stack, index: int, number: str) -> list[tuple[str, str]]:
+    """One tenant's conversation: each message to the other replica than the one before."""
+    sent = []
+    for turn, body in enumerate(script(index)):
+        sid = f"SM{index:04d}t{turn}{uuid.uuid4().hex[:8]}"
+        replica = stack.replicas[(index + turn) % 2]
+        assert stack.whatsapp(number, body, sid, via=replica) == 200
+        sent.append((sid, body))
+    if index % DOUBLE_TAP_EVERY == 0:
+        taps = [(f"SM{index:04d}tap{n}{uuid.uuid4().hex[:8]}", f"en nog iets {n}") for n in (1, 2)]
+        with ThreadPoolExecutor(2) as pool:
+            statuses = list(
+                pool.map(
+                    lambda tap_and_replica: stack.whatsapp(
+                        number, *tap_and_replica[0], via=tap_and_replica[1]
+                    ),
+                    zip(taps, stack.replicas, strict=False),
+                )
+            )
+        assert statuses == [200, 200]
+        sent.extend(taps)
+    return sent
+
+
+@pytest.fixture(scope="module")
+def conversations(production):
+    numbers = [phone(index) for index in range(CONVERSATIONS)]
+    with ThreadPoolExecutor(16) as pool:
+        sent = list(pool.map(lambda index: talk(production, index, numbers[index]), range(CONVERSATIONS)))
+    return {f"whatsapp:{number}": messages for number, messages in zip(numbers, sent, strict=False)}
+
+
+def turns(events: list[dict]) -> list[tuple[UserUttered, list[BotUttered]]]:
+    """Each tenant message with the bot messages that answered it, in stored order."""
+    result: list[tuple[UserUttered, list[BotUttered]]] = []
+    for event in (Event.from_parameters(data) for data in events):
+        if isinstance(event, UserUttered):
+            result.append((event, []))
+        elif isinstance(event, BotUttered) and result:
+            result[-1][1].append(event)
+    return result
+
+
+def test_both_replicas_are_up_behind_nginx_on_the_shared_stores(production):
+    for url in production.replicas:
+        health = production.get_json(f"{url}/bot/health")
+        assert health["status"] == "ok", health
+        assert health["tracker_store"]["kind"] == "postgresql"
+        assert health["lock_store"]["kind"] == "redis"
+        assert health["event_broker"]["status"] == "ok"
+
+
+def test_no_event_is_lost_duplicated_or_out_of_order(production, conversations):
+    engine = create_engine(production.tracker_url)
+    try:
+        for sender, sent in conversations.items():
+            events = stored_events(engine, sender)
+            user = [(e.message_id, e.text) for e, _ in turns(events)]
+            assert len(user) == len(set(user)), f"{sender}: a message was stored twice"
+            in_order, double_taps = sent[:3], sent[3:]
+            assert user[:3] == in_order, f"{sender}: {user[:3]} != {in_order}"
+            assert sorted(user[3:]) == sorted(double_taps)
+            stamps = [e["timestamp"] for e in events]
+            assert stamps == sorted(stamps), f"{sender}: events out of order"
+    finally:
+        engine.dispose()
+
+
+def test_every_message_was_answered_and_every_answer_is_in_the_outbox_in_order(production, conversations):
+    tracker_engine, app_engine = create_engine(production.tracker_url), create_engine(production.app_url)
+    try:
+        for sender in conversations:
+            conversation = turns(stored_events(tracker_engine, sender))
+            unanswered = [user.text for user, answers in conversation if not answers]
+            assert not unanswered, f"{sender}: no answer to {unanswered}"
+            said = [
+                row["text"]
+                for _, answers in conversation
+                for bot in answers
+                for row in outbox_rows(bot.message())
+            ]
+            assert outbox_texts(app_engine, sender) == said
+    finally:
+        tracker_engine.dispose()
+        app_engine.dispose()
+
+
+def test_every_stored_event_reached_rabbitmq_once(production, conversations):
+    published = Counter(
+        (event["sender_id"], event["event"], event["timestamp"])
+        for event in asyncio.run(drain_queue(production.queue))
+    )
+    engine = create_engine(production.tracker_url)
+    try:
+        for sender in conversations:
+            stored = Counter((sender, e["event"], e["timestamp"]) for e in stored_events(engine, sender))
+            mine = Counter({key: count for key, count in published.items() if key[0] == sender})
+            assert mine == stored, f"{sender}: broker and tracker store differ"
+    finally:
+        engine.dispose()
