@@ -219,7 +219,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     os.chdir(PROJECT_DIR)
     (PROJECT_DIR / settings.var_dir).mkdir(parents=True, exist_ok=True)
     model = _model_or_exit(None, settings)
-    print(f"[run] app data: {_prepare_database(settings.database_url)}", flush=True)
+    with_demo = settings.environment != "production"
+    print(f"[run] app data: {_prepare_database(settings.database_url, with_demo=with_demo)}", flush=True)
     web = f"http://{settings.host}:{settings.web_port}"
     if settings.whatsapp_is_local:
         print(f"[run] local mode (no Twilio account): chat as a tenant at {web}/simulator", flush=True)
@@ -273,12 +274,14 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
-def _prepare_database(url: str) -> str:
-    """Migrate the app database and add the demo corporation's data if missing."""
+def _prepare_database(url: str, *, with_demo: bool = True) -> str:
+    """Migrate the app database and, outside production, add the demo corporation's data if missing."""
     from bot.db import create_engine_from_url, migrate, session_factory, transaction
     from bot.demo import load_demo
 
     migrate(url)
+    if not with_demo:
+        return "migrated; no demo data in production"
     engine = create_engine_from_url(url)
     try:
         with transaction(session_factory(engine)) as session:

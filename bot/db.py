@@ -149,20 +149,19 @@ def session_factory(engine: Engine) -> sessionmaker:
 
 @contextmanager
 def transaction(factory: sessionmaker) -> Iterator[Session]:
-    """A session in one transaction: committed on success, rolled back on error, then closed.
-
-    On PostgreSQL it first waits up to `DATABASE_RETRY_SECONDS` for the server, so a restart
-    delays a tenant's message instead of failing it.
-    """
-    engine = factory.kw.get("bind")
-    if engine is not None and engine.dialect.name != "sqlite":
-        wait_for_database(engine)
+    """A session in one transaction: committed on success, rolled back on error, then closed."""
     with factory() as session, session.begin():
         yield session
 
 
 def wait_for_database(engine: Engine, seconds: float | None = None) -> None:
-    """Return once the database accepts a connection; raise its error after `seconds`."""
+    """Return once the database accepts a connection; raise its error after `seconds`.
+
+    A tenant's message waits here (up to `DATABASE_RETRY_SECONDS`) while PostgreSQL restarts,
+    instead of failing. SQLite needs no wait.
+    """
+    if engine.dialect.name == "sqlite":
+        return
     deadline = time.monotonic() + (DATABASE_RETRY_SECONDS if seconds is None else seconds)
     delay = 0.25
     while True:

@@ -1,14 +1,15 @@
 """Health and metrics of a Rasa replica: `GET /bot/health` and `GET /metrics`.
 
-`/bot/health` answers 200 only when this replica can really keep conversations: a model is
-loaded, the tracker store is a database that answers now (not Rasa's memory fallback), the
-lock store answers (or is the one-process lock of the embedded profile) and the event
-broker, when there is one, is connected. Otherwise 503, with the part that failed. Load
-balancers and monitoring poll it; `/` stays Rasa's own "hello".
+`/bot/health` says whether this replica can really keep conversations: a model is loaded and
+the tracker store is a database that answers now (not Rasa's memory fallback); otherwise 503.
+When the Redis lock store or the event broker is away it still answers, with status
+`degraded` (200), so monitoring sees it but a load balancer keeps the replica. Each part
+is in the answer. `/` stays Rasa's own "hello".
 
 `/metrics` is in the Prometheus text format: webhook messages and their latency per channel,
 the state of each store, tracker store and action server failures. It is open to
-127.0.0.1 and to requests with the API token (`?token=` or `Authorization: Bearer`).
+this machine (not through a proxy, bot/access.py) and to requests with the API token
+(`?token=` or `Authorization: Bearer`).
 """
 
 from __future__ import annotations
@@ -25,13 +26,17 @@ from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse, json, raw
 
+from bot.access import is_local_request
 from bot.rasa_stores import STORE_HEALTH, GuardedRedisLockStore, GuardedSQLTrackerStore
 
 logger = logging.getLogger(__name__)
 HEALTH_ROUTE = "/bot/health"
 METRICS_ROUTE = "/metrics"
 PROBE_TIMEOUT_SECONDS = 3.0
-LOCAL_ADDRESSES = {"127.0.0.1", "::1", "localhost"}
+# Without these a replica cannot answer without losing state: 503. Without the lock store
+# (a lock per replica instead) or the broker (events kept for later) it still answers: 200,
+# status `degraded`, so a load balancer or Kubernetes does not take every replica out at once.
+ESSENTIAL = ("model", "tracker_store")
 LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30)
 
 
@@ -141,8 +146,16 @@ def health_report(agent: Any) -> dict[str, Any]:
     broker = broker_state(agent)
     if broker is not None:
         parts["event_broker"] = broker
-    healthy = all(part["status"] == "ok" for part in parts.values())
-    return {"status": "ok" if healthy else "down", **parts}
+    return {"status": overall_status(parts), **parts}
+
+
+def overall_status(parts: dict[str, Any]) -> str:
+    """`down` when conversations cannot be kept, `degraded` when a shared store is missing."""
+    if any(parts[name]["status"] != "ok" for name in ESSENTIAL if name in parts):
+        return "down"
+    if any(part["status"] != "ok" for part in parts.values()):
+        return "degraded"
+    return "ok"
 
 
 def add_health_routes(app: Sanic, token: str) -> None:
@@ -160,11 +173,11 @@ def add_health_routes(app: Sanic, token: str) -> None:
             }
         if report["status"] != "ok":
             logger.error("health check: %s", {k: v for k, v in report.items() if k != "model"})
-        return json(report, status=200 if report["status"] == "ok" else 503)
+        return json(report, status=503 if report["status"] == "down" else 200)
 
     @app.get(METRICS_ROUTE)
     async def metrics(request: Request) -> HTTPResponse:
-        if request.ip not in LOCAL_ADDRESSES and not token_ok(request, token):
+        if not (is_local_request(request) or token_ok(request, token)):
             return json({"error": "a valid token is required"}, status=401)
         return raw(generate_latest(METRICS.registry), content_type=CONTENT_TYPE_LATEST)
 

@@ -268,7 +268,11 @@ class Supervisor:
                 )
                 return 1
             elif not self._stopping:
-                print(f"[run] not all services answered within {READY_TIMEOUT_SECONDS} s", flush=True)
+                print(
+                    f"[run] not all services answered within {READY_TIMEOUT_SECONDS} s; waiting", flush=True
+                )
+                if self.wait_until_ready(timeout=float("inf")):
+                    print("[run] ready (late): " + ", ".join(s.name for s in self.services), flush=True)
             while not self._stopping:
                 given_up = self.restart_died()
                 if given_up:

@@ -67,11 +67,12 @@ def form_questions(domain_dir: Path) -> set[str]:
     return names
 
 
-def action_responses(actions_dir: Path) -> set[str]:
-    """The responses the custom actions utter by name."""
+def action_responses(*sources: Path) -> set[str]:
+    """The responses uttered by name in Python code: the custom actions, the outage apology."""
     names: set[str] = set()
-    for path in sorted(actions_dir.rglob("*.py")):
-        names.update(match["name"] for match in ACTION_RESPONSE.finditer(path.read_text()))
+    for source in sources:
+        for path in sorted(source.rglob("*.py")) if source.is_dir() else [source]:
+            names.update(match["name"] for match in ACTION_RESPONSE.finditer(path.read_text()))
     return names
 
 
@@ -152,7 +153,10 @@ def validate(inputs: TrainingInputs, operator_data_dir: Path) -> int:
     warnings = unexpected_warnings(
         output,
         retrieval_intents(inputs.nlu_dir),
-        frozenset(form_questions(project_dir / "domain") | action_responses(project_dir / "actions")),
+        frozenset(
+            form_questions(project_dir / "domain")
+            | action_responses(project_dir / "actions", project_dir / "bot" / "action_outage.py")
+        ),
     )
     for message in warnings:
         print(f"[validate] warning: {message}")

@@ -103,7 +103,9 @@ class Stack:
 
 
 @contextmanager
-def running_stack(tmp_path_factory, **extra_env: str) -> Iterator[Stack]:
+def running_stack(
+    tmp_path_factory, ready_timeout: float = READY_TIMEOUT, **extra_env: str
+) -> Iterator[Stack]:
     """Start `python -m bot run` on free ports with its own var dir; kill it afterwards."""
     rasa_port, action_port, web_port = _free_port(), _free_port(), _free_port()
     token = "test-token-" + os.urandom(8).hex()
@@ -135,7 +137,7 @@ def running_stack(tmp_path_factory, **extra_env: str) -> Iterator[Stack]:
     stack = Stack(process, f"http://127.0.0.1:{rasa_port}", token, var_dir)
     stack.web_url = f"http://127.0.0.1:{web_port}"
     stack.actions_url = f"http://127.0.0.1:{action_port}"
-    if not stack.ready.wait(READY_TIMEOUT):
+    if not stack.ready.wait(ready_timeout):
         os.killpg(process.pid, signal.SIGKILL)
         pytest.fail("stack did not become ready:\n" + "".join(stack.output[-40:]))
     yield stack

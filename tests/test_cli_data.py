@@ -104,3 +104,18 @@ def test_users_add_list_and_disable(bot, tmp_path):
     assert "disabled" in bot("users", "list").stdout
     missing = bot("users", "disable", "nobody")
     assert missing.returncode == 1 and "no user 'nobody'" in missing.stderr
+
+
+def test_the_stack_adds_demo_tenants_only_outside_production(tmp_path):
+    from sqlalchemy import create_engine, text
+
+    from bot.cli import _prepare_database
+
+    for name, with_demo in (("production", False), ("development", True)):
+        url = f"sqlite:///{tmp_path / f'{name}.db'}"
+        _prepare_database(url, with_demo=with_demo)
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            tenants = connection.execute(text("SELECT count(*) FROM tenants")).scalar()
+        engine.dispose()
+        assert (tenants > 0) is with_demo

@@ -225,7 +225,7 @@ def test_migration_0002_adds_the_outbox_and_goes_back_cleanly(fresh_url):
         engine.dispose()
 
 
-def test_a_transaction_waits_for_a_restarting_postgresql_instead_of_failing(monkeypatch):
+def test_a_message_waits_for_a_restarting_postgresql_instead_of_failing():
     import threading
     import time
 
@@ -242,14 +242,13 @@ def test_a_transaction_waits_for_a_restarting_postgresql_instead_of_failing(monk
         server.stop()
         threading.Timer(1.5, server.start).start()
         started = time.monotonic()
+        db_module.wait_for_database(engine)
         with db_module.transaction(sessions) as session:
             session.execute(text("INSERT INTO notes VALUES ('de kraan lekt')"))
         assert time.monotonic() - started >= 1.0
         server.stop()
-        monkeypatch.setattr(db_module, "DATABASE_RETRY_SECONDS", 1.0)
         with pytest.raises(db_module.OperationalError):
-            with db_module.transaction(sessions):
-                pass
+            db_module.wait_for_database(engine, seconds=1.0)
         server.start()
         with db_module.transaction(sessions) as session:
             assert session.execute(text("SELECT body FROM notes")).scalars().all() == ["de kraan lekt"]

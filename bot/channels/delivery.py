@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 WHATSAPP_WINDOW = timedelta(hours=24)
 # How often an idle loop looks for new messages: the most a reply waits before it is sent.
 POLL_SECONDS = 0.2
+# After a failed round (the database is away): not five errors a second in the log.
+ERROR_PAUSE = 5.0
 PHONE_LIKE = re.compile(r"\+?\d[\d\s-]{5,}\d")
 
 
@@ -182,8 +184,15 @@ async def delivery_loop(sessions: sessionmaker, senders: dict[str, Sender], stop
             result = await asyncio.to_thread(deliver_due, sessions, senders)
         except Exception as error:  # the database may be down for a while: keep trying, loudly
             # The kind only: a database error's text carries the message being delivered.
-            logger.error("outbox delivery round failed (%s)", error_kind(error))
+            logger.error(
+                "outbox delivery round failed (%s); next try in %.0f s", error_kind(error), ERROR_PAUSE
+            )
             result = DeliveryRound()
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=ERROR_PAUSE)
+            except asyncio.TimeoutError:
+                pass
+            continue
         if not result.claimed:
             try:
                 await asyncio.wait_for(stop.wait(), timeout=POLL_SECONDS)

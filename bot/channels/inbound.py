@@ -14,7 +14,7 @@ from sqlalchemy import Column, Index, Integer, String, UniqueConstraint, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db import Base, UTCDateTime, transaction, utcnow
+from bot.db import Base, UTCDateTime, transaction, utcnow, wait_for_database
 from bot.outbox import last_buttons
 
 # Handling that has not finished after this long is taken to have crashed.
@@ -108,6 +108,8 @@ class Ledger:
         self.channel = channel
 
     def claim(self, message_id: str, sender: str) -> bool:
+        """Claim a new message; while the database restarts, wait for it (the first step of a webhook)."""
+        wait_for_database(self.sessions.kw["bind"])
         with transaction(self.sessions) as session:
             return claim(session, channel=self.channel, message_id=message_id, sender=sender)
 

@@ -32,6 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, raw, text
 from sanic.response import json as json_response
 
+from bot.access import is_local_request
 from bot.console import web as console
 from bot.settings import Settings
 from bot.web import metrics, simulator
@@ -114,7 +115,7 @@ def create_app(settings: Settings, name: str = "huurder_web") -> Sanic:
     @app.get("/metrics")
     async def prometheus_metrics(request: Request) -> HTTPResponse:
         token_ok = bearer_token_ok(request.headers.get("authorization"), api_token)
-        if not (token_ok or metrics.is_local_request(request)):
+        if not (token_ok or is_local_request(request)):
             return json_response({"error": "a valid bearer token is required"}, status=401)
         return raw(await web_metrics.exposition(), content_type=CONTENT_TYPE_LATEST)
 

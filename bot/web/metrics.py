@@ -33,7 +33,6 @@ the exception's class name only: SQLAlchemy's messages carry SQL parameters.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -66,8 +65,6 @@ DATABASE_TIMEOUT_SECONDS = 2.5
 DATABASE_READERS = 2
 OUTBOX_STATUSES = ("pending", "sent", "delivered", "read", *FINAL_FAILURES)
 HANDOFF_STATUSES = (QUEUED, CLAIMED, CALLBACK, HANDED_BACK, CLOSED)
-# Headers a reverse proxy adds: such a request only looks local, the client is elsewhere.
-FORWARDING_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip")
 UNMATCHED_ROUTE = "unmatched"
 
 
@@ -271,22 +268,6 @@ def route_label(request: Request, app_name: str) -> str:
     if request.route is None:
         return UNMATCHED_ROUTE
     return request.route.name.removeprefix(f"{app_name}.")
-
-
-def is_local_request(request: Any) -> bool:
-    """Whether the request comes straight from this machine: a loopback peer, not through a proxy.
-
-    A reverse proxy on this machine connects from 127.0.0.1 too; the forwarding headers it
-    adds give it away, and then the request needs the token like any other.
-    """
-    if any(request.headers.get(header) for header in FORWARDING_HEADERS):
-        return False
-    try:
-        address = ipaddress.ip_address(request.ip)
-    except ValueError:
-        return False
-    mapped = getattr(address, "ipv4_mapped", None)
-    return (mapped or address).is_loopback
 
 
 class WebMetrics:

@@ -87,12 +87,15 @@ def demo_phones(session, limit: int = 12) -> list[str]:
 
 
 def register(app: Sanic, settings: Settings) -> None:
-    """Add the simulator's routes; they answer 404 unless the stack is in local mode."""
+    """Add the simulator's routes; they answer 404 unless the stack is in local mode, never in production."""
     media_dir = (PROJECT_DIR / settings.var_dir / "simulator_media").resolve()
     webhook_url = f"{settings.public_url}/webhooks/whatsapp/webhook"
     token = settings.twilio_auth_token.get_secret_value()
 
     def unavailable() -> HTTPResponse | None:
+        if settings.environment == "production":
+            # It has no login and shows any number's replies: never on a production server.
+            return text("The simulator is not available in production.", status=404)
         if settings.whatsapp_is_local:
             return None
         return text("The simulator is only available in local mode (no TWILIO_ACCOUNT_SID).", status=404)

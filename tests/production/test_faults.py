@@ -23,6 +23,9 @@ from sqlalchemy import create_engine, text
 from tests.services import private_postgres, private_redis
 from tests.stack import running_stack
 
+# Two replicas load the model at the same time as the other tests run: allow for it.
+REPLICAS_READY_TIMEOUT = 480
+
 APOLOGY = "er gaat bij ons iets mis"
 
 
@@ -45,7 +48,7 @@ def stack(trained_model, tmp_path_factory):
             "LOCK_STORE_URL": redis_server.url,
             "RASA_REPLICAS": "2",
         }
-        with running_stack(tmp_path_factory, **env) as running:
+        with running_stack(tmp_path_factory, ready_timeout=REPLICAS_READY_TIMEOUT, **env) as running:
             port = int(running.rasa_url.rsplit(":", 1)[1])
             running.replicas = [f"http://127.0.0.1:{port + 1}", f"http://127.0.0.1:{port + 2}"]
             running.postgres, running.redis, running.app_url = postgres, redis_server, app_url
@@ -135,7 +138,7 @@ def test_redis_down_messages_are_still_answered_and_health_says_so(stack):
         assert user_texts(stack, sender) == messages
         assert len(outbox(stack, sender)) >= 2
         health = stack.get_json(stack.replicas[0] + "/bot/health")
-        assert health["status"] == "down" and health["lock_store"]["status"] == "down"
+        assert health["status"] == "degraded" and health["lock_store"]["status"] == "down"
         assert health["tracker_store"]["status"] == "ok"
         assert metric(stack, stack.replicas[1], "huurder_rasa_store_up", 'store="lock_store"') == 0
     finally:

@@ -22,6 +22,9 @@ from bot.channels.whatsapp import outbox_rows
 from tests.db_fixtures import fresh_postgres_database
 from tests.stack import running_stack
 
+# Two replicas load the model at the same time as the other tests run: allow for it.
+REPLICAS_READY_TIMEOUT = 480
+
 CONVERSATIONS = 200
 # Every tenth tenant also double-taps: two messages at the same moment, one per replica.
 DOUBLE_TAP_EVERY = 10
@@ -60,7 +63,7 @@ def production(trained_model, tmp_path_factory):
             "RASA_REPLICAS": "2",
         }
         try:
-            with running_stack(tmp_path_factory, **env) as stack:
+            with running_stack(tmp_path_factory, ready_timeout=REPLICAS_READY_TIMEOUT, **env) as stack:
                 stack.tracker_url, stack.app_url, stack.queue = tracker_url, app_url, queue
                 port = int(stack.rasa_url.rsplit(":", 1)[1])
                 stack.replicas = [f"http://127.0.0.1:{port + 1}", f"http://127.0.0.1:{port + 2}"]

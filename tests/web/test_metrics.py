@@ -11,13 +11,14 @@ from types import SimpleNamespace
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from bot.access import is_local_request
 from bot.db import utcnow
 from bot.handoff.models import CLAIMED, CLOSED, QUEUED, Handoff
 from bot.outbox import mark_failed, queue_message
 from bot.settings import load_settings
 from bot.tickets import TicketStatus, change_status, open_ticket, request_callback
 from bot.web.app import create_app
-from bot.web.metrics import DATABASE_READERS, DATABASE_TIMEOUT_SECONDS, is_local_request
+from bot.web.metrics import DATABASE_READERS, DATABASE_TIMEOUT_SECONDS
 from tests.db_fixtures import make_tenant
 from tests.sanic_server import allow_several_apps, free_port, served
 

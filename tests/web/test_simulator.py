@@ -52,6 +52,13 @@ def test_with_a_real_twilio_account_the_simulator_is_gone(db_session, migrated_u
             assert error.code == 404
 
 
+def test_in_production_the_simulator_is_gone_even_without_a_twilio_account(db_session, migrated_url):
+    secrets = {"rasa_auth_token": "r" * 20, "web_api_token": "w" * 20, "environment": "production"}
+    with _serve(migrated_url, **secrets) as base:
+        assert _get(f"{base}/simulator")[0] == 404
+        assert _get(f"{base}/simulator/messages?phone=0612345001")[0] == 404
+
+
 def test_health_reports_the_outbox_backlog_and_the_loop_delivers_locally(db_session, migrated_url):
     from bot.outbox import queue_message
 
