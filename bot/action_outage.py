@@ -22,7 +22,7 @@ from typing import Any
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import BotUttered, FollowupAction, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, FollowupAction, UserUttered
 
 logger = logging.getLogger(__name__)
 OUTAGE_MARK = "service_outage"
@@ -41,11 +41,23 @@ def outage_replies_since(events: list[Any], since: float) -> list[BotUttered]:
 
 
 def events_of_this_turn(events: list[Any]) -> list[Any]:
-    """The events after the tenant's last message."""
+    """The events since the bot last listened before the tenant's last message.
+
+    That includes what happened before the message was logged: a new session starts with
+    the custom `action_session_start`, which fails first when the action server is down.
+    """
+    start = len(events)
     for index in range(len(events) - 1, -1, -1):
         if isinstance(events[index], UserUttered):
-            return events[index + 1 :]
-    return events
+            start = index
+            break
+    while start > 0 and not _is_listen(events[start - 1]):
+        start -= 1
+    return events[start:]
+
+
+def _is_listen(event: Any) -> bool:
+    return isinstance(event, ActionExecuted) and event.action_name == ACTION_LISTEN_NAME
 
 
 def callback_reason(tracker: Any) -> str:

@@ -82,6 +82,18 @@ def test_a_second_failing_action_in_the_same_turn_says_nothing_more(domain, outa
     assert len(callbacks(db_engine)) == 1
 
 
+def test_an_apology_at_the_start_of_a_new_session_counts_for_the_message_that_follows(
+    domain, outage, db_engine
+):
+    # A new conversation: Rasa runs the custom action_session_start before it logs the message.
+    tracker = DialogueStateTracker(SENDER, domain.slots)
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update_with_events(run_action(domain, tracker, name="action_session_start"), domain)
+    tracker.update(UserUttered("mijn kraan lekt", {"name": "report_repair"}))
+    assert run_action(domain, tracker, name="action_default_fallback") == [FollowupAction("action_listen")]
+    assert len(callbacks(db_engine)) == 1
+
+
 def test_the_next_message_in_the_same_outage_gets_no_second_callback(domain, outage, db_engine):
     tracker = tracker_after("mijn kraan lekt", domain)
     tracker.update_with_events(run_action(domain, tracker), domain)

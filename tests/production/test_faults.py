@@ -7,15 +7,13 @@ in the middle of a conversation, a replica is killed. (The Twilio API failing is
 tests/channels/test_delivery.py: the outbox holds and retries.)
 """
 
-import json
-import os
 import re
-import signal
 import threading
 import time
 import urllib.request
 import uuid
 
+import psutil
 import psycopg2
 import pytest
 from sqlalchemy import create_engine, text
@@ -111,13 +109,17 @@ def metric(stack, url: str, name: str, labels: str = "") -> float:
 
 def test_action_server_down_the_tenant_gets_an_apology_and_a_callback(stack):
     phone = new_phone()
-    os.kill(stack.pid_of("actions"), signal.SIGKILL)
+    killed = psutil.Process(stack.pid_of("actions"))
+    killed.kill()
+    killed.wait(timeout=30)
     assert stack.whatsapp(phone, "mijn kraan lekt in de keuken", "SMfault-actions-1") == 200
     replies = outbox(stack, f"whatsapp:{phone}")
     assert len(replies) == 1 and APOLOGY in replies[0], replies
     assert "belt u" in replies[0] and "112" in replies[0]
     [reason] = callbacks_for(stack, phone)
-    assert "mijn kraan lekt in de keuken" in reason
+    assert reason.startswith("Storing")
+    # The message itself is kept in the conversation, for the colleague who calls back.
+    assert user_texts(stack, f"whatsapp:{phone}") == ["mijn kraan lekt in de keuken"]
     failures = sum(metric(stack, url, "huurder_rasa_action_server_failures_total") for url in stack.replicas)
     assert failures >= 1
     # The supervisor starts the action server again; the next tenant is helped as usual.
@@ -174,7 +176,9 @@ def test_a_killed_replica_leaves_the_conversation_to_the_other_with_its_full_sta
     sender = f"whatsapp:{phone}"
     assert stack.whatsapp(phone, "er zit schimmel in de badkamer", "SMkill-1", via=stack.replicas[0]) == 200
     slots_before = stack.tracker(sender)["slots"]
-    os.kill(stack.pid_of("rasa-1"), signal.SIGKILL)
+    killed = psutil.Process(stack.pid_of("rasa-1"))
+    killed.kill()
+    killed.wait(timeout=30)
     # Through nginx, which no longer reaches rasa-1: rasa-2 carries on where rasa-1 was.
     assert stack.whatsapp(phone, "ja", "SMkill-2") == 200
     assert stack.whatsapp(phone, "al een paar weken", "SMkill-3") == 200
@@ -183,6 +187,7 @@ def test_a_killed_replica_leaves_the_conversation_to_the_other_with_its_full_sta
     assert tracker["slots"]["category"] == slots_before["category"] == "repair"
     bot_after_each = [e["event"] for e in tracker["events"] if e["event"] in ("user", "bot")]
     assert bot_after_each.count("user") == 3 and bot_after_each[-1] == "bot"
-    assert json.dumps(tracker).count("SMkill-2") == 1
+    message_ids = [e.get("message_id") for e in tracker["events"] if e["event"] == "user"]
+    assert message_ids == ["SMkill-1", "SMkill-2", "SMkill-3"]
     # The supervisor starts the replica again.
     assert wait_until(lambda: answers(stack.replicas[0] + "/bot/health"), 180)
