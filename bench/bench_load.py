@@ -55,6 +55,7 @@ LOCAL_SENDER = "whatsapp:+31970000000"
 WEBHOOK_PATH = "/webhooks/whatsapp/webhook"
 REST_PATH = "/webhooks/rest/webhook"
 READY_TIMEOUT = 300
+PORTS_FROM = 20000
 REQUEST_TIMEOUT = 120
 DELIVERY_TIMEOUT = 60
 # Twilio gives up on a webhook after 15 s and retries it.
@@ -273,13 +274,24 @@ def rest_sender(rasa_url: str) -> Send:
 
 
 def free_ports(count: int) -> int:
-    """The first of `count` consecutive free ports (the replicas listen on RASA_PORT + 1, + 2)."""
+    """The first of `count` consecutive free ports (the replicas listen on RASA_PORT + 1, + 2).
+
+    Below the kernel's ephemeral range: polling a port nobody listens on yet from an
+    ephemeral port can connect the socket to itself, and the supervisor then reads its
+    own request back as the answer (http.client.BadStatusLine), which ends `bot run`.
+    """
+    low = _ephemeral_low()
     while True:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            first = sock.getsockname()[1]
-        if first + count < 65536 and all(_port_free(first + i) for i in range(count)):
+        first = random.randrange(PORTS_FROM, low - count)
+        if all(_port_free(first + i) for i in range(count)):
             return first
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
 
 
 def _port_free(port: int) -> bool:
