@@ -137,15 +137,22 @@ def running_stack(
     stack = Stack(process, f"http://127.0.0.1:{rasa_port}", token, var_dir)
     stack.web_url = f"http://127.0.0.1:{web_port}"
     stack.actions_url = f"http://127.0.0.1:{action_port}"
-    if not stack.ready.wait(ready_timeout):
-        os.killpg(process.pid, signal.SIGKILL)
-        pytest.fail("stack did not become ready:\n" + "".join(stack.output[-40:]))
-    yield stack
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
+    try:
+        if not stack.ready.wait(ready_timeout):
+            pytest.fail("stack did not become ready:\n" + "".join(stack.output[-40:]))
+        yield stack
+    finally:
+        # The supervisor first (it would start a killed service again), then each service,
+        # which runs in a session of its own.
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
         for pid in stack.child_pids():
             if psutil.pid_exists(pid):
-                os.killpg(pid, signal.SIGKILL)
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
 
 
 def delivered(stack, phone, *, expect, timeout=30.0):

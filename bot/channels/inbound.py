@@ -107,9 +107,13 @@ class Ledger:
         self.sessions = sessions
         self.channel = channel
 
-    def claim(self, message_id: str, sender: str) -> bool:
-        """Claim a new message; while the database restarts, wait for it (the first step of a webhook)."""
+    def wait_for_database(self) -> None:
+        """While the database restarts, wait for it (up to DATABASE_RETRY_SECONDS)."""
         wait_for_database(self.sessions.kw["bind"])
+
+    def claim(self, message_id: str, sender: str) -> bool:
+        """Claim a new message, after waiting for a restarting database (the first step of a webhook)."""
+        self.wait_for_database()
         with transaction(self.sessions) as session:
             return claim(session, channel=self.channel, message_id=message_id, sender=sender)
 

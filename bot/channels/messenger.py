@@ -209,6 +209,8 @@ class MessengerInput(SettingsInput):
             except (UnicodeDecodeError, ValueError):
                 logger.warning("a signed Messenger webhook whose body is no JSON: ignored")
                 return response.text("body must be JSON", status=400)
+            # Reading a typed choice needs the database: wait for it first, as `claim` does.
+            await asyncio.to_thread(self.ledger.wait_for_database)
             events = await asyncio.to_thread(read_events, payload, self.ledger.offered_buttons)
             for event in events:
                 if not await asyncio.to_thread(self.ledger.claim, event.message_id, event.sender):
