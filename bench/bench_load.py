@@ -30,7 +30,6 @@ import random
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -48,14 +47,12 @@ sys.path.insert(0, str(PROJECT_DIR))
 DEFAULT_TENANTS = 50
 QUICK_TENANTS = 10
 DEFAULT_THINK_SECONDS = 1.0
-POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 LOCK_STORE_URL = "redis://127.0.0.1:6379/13"
 EVENT_BROKER_URL = "amqp://guest:guest@127.0.0.1:5672/"
 LOCAL_SENDER = "whatsapp:+31970000000"
 WEBHOOK_PATH = "/webhooks/whatsapp/webhook"
 REST_PATH = "/webhooks/rest/webhook"
 READY_TIMEOUT = 300
-PORTS_FROM = 20000
 REQUEST_TIMEOUT = 120
 DELIVERY_TIMEOUT = 60
 # Twilio gives up on a webhook after 15 s and retries it.
@@ -273,53 +270,18 @@ def rest_sender(rasa_url: str) -> Send:
 # Infrastructure: databases, the broker queue, ports, processes.
 
 
+def _fresh_database():
+    """A new PostgreSQL database, dropped afterwards (the tests' own helper)."""
+    from tests.db_fixtures import fresh_postgres_database
+
+    return fresh_postgres_database()
+
+
 def free_ports(count: int) -> int:
-    """The first of `count` consecutive free ports (the replicas listen on RASA_PORT + 1, + 2).
+    """Free ports below the ephemeral range (the stack tests' own helper)."""
+    from tests.stack import free_ports as pick
 
-    Below the kernel's ephemeral range: polling a port nobody listens on yet from an
-    ephemeral port can connect the socket to itself, and the supervisor then reads its
-    own request back as the answer (http.client.BadStatusLine), which ends `bot run`.
-    """
-    low = _ephemeral_low()
-    while True:
-        first = random.randrange(PORTS_FROM, low - count)
-        if all(_port_free(first + i) for i in range(count)):
-            return first
-
-
-def _ephemeral_low() -> int:
-    try:
-        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return 32768
-
-
-def _port_free(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
-
-
-@contextmanager
-def postgres_database(prefix: str) -> Iterator[str]:
-    """A new, empty PostgreSQL database, dropped afterwards (as tests/db_fixtures.py does)."""
-    import psycopg2
-    from sqlalchemy.engine import make_url
-
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    connection = psycopg2.connect(POSTGRES_ADMIN_URL, connect_timeout=5)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.close()
+    return pick(count)
 
 
 @contextmanager
@@ -599,8 +561,8 @@ def run_production(model: Path, tenants: list[DemoTenant], think: float, work: P
     """The production profile under the load: its figures, checks, memory and start-up time."""
     log = RESULTS.parent / "bench-load-stack.log"
     with ExitStack() as stack:
-        tracker_url = stack.enter_context(postgres_database("huurder_bench_tracker"))
-        database_url = stack.enter_context(postgres_database("huurder_bench_app"))
+        tracker_url = stack.enter_context(_fresh_database())
+        database_url = stack.enter_context(_fresh_database())
         queue = stack.enter_context(broker_queue(EVENT_BROKER_URL))
         env = production_env(work / "var", tracker_url, database_url, queue["name"])
         running = ProductionStack(env, log)

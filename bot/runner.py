@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import subprocess
@@ -170,10 +171,11 @@ def stack_services(settings: Settings, model: Path) -> list[Service]:
 
 
 def is_ready(url: str) -> bool:
+    """Whether the URL answers 200; any failure (refused, reset, a garbled answer) is "not yet"."""
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.status == 200
-    except (urllib.error.URLError, OSError):
+    except (urllib.error.URLError, OSError, http.client.HTTPException):
         return False
 
 

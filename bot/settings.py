@@ -95,21 +95,14 @@ class Settings(BaseSettings):
             )
         return token
 
-    @validator("database_url", always=True)
-    def _default_database_url(cls, url: str, values: dict) -> str:
-        """Without DATABASE_URL, the app data lives in `<var_dir>/app.db` under the project dir."""
+    @validator("database_url", "tracker_store_url", always=True)
+    def _default_sqlite_file(cls, url: str, values: dict, field) -> str:
+        """Without a URL, the app data and Rasa's conversations are SQLite files in `<var_dir>`."""
         if url:
             return url
         var_dir = PROJECT_DIR / values.get("var_dir", Path("var"))
-        return f"sqlite:///{var_dir / 'app.db'}"
-
-    @validator("tracker_store_url", always=True)
-    def _default_tracker_store_url(cls, url: str, values: dict) -> str:
-        """Without TRACKER_STORE_URL, Rasa keeps conversations in `<var_dir>/rasa_tracker.db`."""
-        if url:
-            return url
-        var_dir = PROJECT_DIR / values.get("var_dir", Path("var"))
-        return f"sqlite:///{var_dir / 'rasa_tracker.db'}"
+        filename = {"database_url": "app.db", "tracker_store_url": "rasa_tracker.db"}[field.name]
+        return f"sqlite:///{var_dir / filename}"
 
     @root_validator(skip_on_failure=True)
     def _replicas_share_their_stores(cls, values: dict) -> dict:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import random
 import re
 import signal
 import socket
@@ -14,6 +15,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import psutil
 import pytest
@@ -26,10 +28,41 @@ WEB_TOKEN = "web-test-token-" + "x" * 16
 TWILIO_TOKEN = "twilio-test-token-" + "y" * 16
 
 
-def _free_port():
+# Ports are picked from here up to the kernel's ephemeral range.
+PORTS_FROM = 20000
+
+
+def free_ports(count: int) -> int:
+    """The first of `count` consecutive free ports (the replicas listen on RASA_PORT + 1, + 2).
+
+    Below the kernel's ephemeral range: polling a port nobody listens on yet from an
+    ephemeral port can connect the socket to itself, and the port is then taken.
+    """
+    low = _ephemeral_low()
+    while True:
+        first = random.randrange(PORTS_FROM, low - count)
+        if all(_port_free(first + i) for i in range(count)):
+            return first
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+def _port_free(port: int) -> bool:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def _free_port():
+    return free_ports(1)
 
 
 class Stack:
@@ -107,7 +140,8 @@ def running_stack(
     tmp_path_factory, ready_timeout: float = READY_TIMEOUT, **extra_env: str
 ) -> Iterator[Stack]:
     """Start `python -m bot run` on free ports with its own var dir; kill it afterwards."""
-    rasa_port, action_port, web_port = _free_port(), _free_port(), _free_port()
+    # With replicas, nginx takes RASA_PORT and the replicas the two ports after it.
+    rasa_port, action_port, web_port = free_ports(3), _free_port(), _free_port()
     token = "test-token-" + os.urandom(8).hex()
     var_dir = tmp_path_factory.mktemp("var")
     env = {

@@ -54,3 +54,27 @@ def test_a_service_that_keeps_dying_stops_the_stack(monkeypatch):
     thread.join(timeout=60)
     assert result["code"] == 1
     assert len(supervisor.restarts["actions"]) == MAX_RESTARTS
+
+
+def test_a_garbled_answer_to_the_health_poll_means_not_ready_yet():
+    import socket
+
+    from bot.runner import is_ready
+
+    # A server that answers with something that is no HTTP at all.
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    port = server.getsockname()[1]
+
+    def garble():
+        connection, _ = server.accept()
+        connection.recv(1024)
+        connection.sendall(b"GET / HTTP/1.1\r\n\r\n")
+        connection.close()
+
+    threading.Thread(target=garble, daemon=True).start()
+    try:
+        assert is_ready(f"http://127.0.0.1:{port}/") is False
+    finally:
+        server.close()
