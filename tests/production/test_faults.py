@@ -16,8 +16,8 @@ import uuid
 import psutil
 import psycopg2
 import pytest
-from sqlalchemy import create_engine, text
 
+from tests.production.sql import column, outbox_texts
 from tests.services import private_postgres, private_redis
 from tests.stack import running_stack
 
@@ -28,7 +28,8 @@ APOLOGY = "er gaat bij ons iets mis"
 
 
 def new_phone() -> str:
-    return f"+316{uuid.uuid4().int % 10**8:08d}"
+    """A valid Dutch mobile number (06-1...): phonenumbers refuses some other 06 ranges."""
+    return f"+3161{uuid.uuid4().int % 10**7:07d}"
 
 
 @pytest.fixture(scope="module")
@@ -54,27 +55,11 @@ def stack(trained_model, tmp_path_factory):
 
 
 def outbox(stack, sender: str) -> list[str]:
-    engine = create_engine(stack.app_url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                text("SELECT text FROM outbox_messages WHERE conversation_id = :c ORDER BY id"), {"c": sender}
-            )
-            return [value for (value,) in rows]
-    finally:
-        engine.dispose()
+    return outbox_texts(stack.app_url, sender)
 
 
 def callbacks_for(stack, phone: str) -> list[str]:
-    engine = create_engine(stack.app_url)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                text("SELECT reason FROM callback_requests WHERE phone = :p"), {"p": phone}
-            )
-            return [value for (value,) in rows]
-    finally:
-        engine.dispose()
+    return column(stack.app_url, "SELECT reason FROM callback_requests WHERE phone = :p", p=phone)
 
 
 def user_texts(stack, sender: str) -> list[str]:
