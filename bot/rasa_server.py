@@ -30,7 +30,7 @@ def rasa_argv(args: list[str], environ: dict[str, str]) -> list[str]:
     return ["rasa", "run", *args, "--auth-token", token]
 
 
-def with_swap_route(configure_app: Callable[..., Sanic], token: str) -> Callable[..., Sanic]:
+def with_our_routes(configure_app: Callable[..., Sanic], token: str) -> Callable[..., Sanic]:
     """Rasa's `configure_app`, adding our routes (model swap, health, metrics) to the app it makes."""
     from bot.model.hot_swap import add_swap_route
     from bot.rasa_health import add_health_routes
@@ -76,7 +76,7 @@ def main() -> None:
     sys.argv = rasa_argv(sys.argv[1:], dict(os.environ))
     import rasa.core.run
 
-    rasa.core.run.configure_app = with_swap_route(rasa.core.run.configure_app, os.environ[TOKEN_VARIABLE])
+    rasa.core.run.configure_app = with_our_routes(rasa.core.run.configure_app, os.environ[TOKEN_VARIABLE])
     install_guards()
     from bot.faq import ignore_missing_response_warning
 

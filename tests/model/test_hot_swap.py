@@ -11,7 +11,7 @@ import requests
 from sanic.response import json as json_response
 
 from bot.model.hot_swap import SWAP_ROUTE, add_swap_route
-from bot.rasa_server import with_swap_route
+from bot.rasa_server import with_our_routes
 from tests.sanic_server import new_app, served
 
 TOKEN = "swap-token-" + "s" * 16
@@ -118,6 +118,6 @@ def test_the_launcher_adds_the_route_to_the_app_rasa_configures():
         made.append((args, kwargs))
         return app
 
-    app = with_swap_route(configure_app, TOKEN)(None, port=5005)
+    app = with_our_routes(configure_app, TOKEN)(None, port=5005)
     assert made == [((None,), {"port": 5005})]
     assert any(route.path.strip("/") == SWAP_ROUTE.strip("/") for route in app.router.routes)
