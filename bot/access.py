@@ -1,7 +1,8 @@
-"""Who may read a service's metrics: this machine directly, or whoever has the token."""
+"""Who may use a protected route: this machine directly, or whoever has the token."""
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 from typing import Any
 
@@ -23,3 +24,20 @@ def is_local_request(request: Any) -> bool:
         return False
     mapped = getattr(address, "ipv4_mapped", None)
     return (mapped or address).is_loopback
+
+
+def token_matches(given: str | None, expected: str) -> bool:
+    """Whether a token was given and is the expected one, compared in constant time."""
+    return bool(given) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def bearer_token(header: str | None, *, any_case: bool = False) -> str:
+    """The token of an `Authorization: Bearer <token>` header, or "" without one.
+
+    Only the scheme spelled `Bearer` counts, unless `any_case` (then `bearer`, `BEARER` too).
+    """
+    header = header or ""
+    scheme = header[:7]
+    if scheme == "Bearer " or (any_case and scheme.lower() == "bearer "):
+        return header[7:]
+    return ""

@@ -15,7 +15,6 @@ this machine (not through a proxy, bot/access.py) and to requests with the API t
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 import time
 from typing import Any
@@ -26,7 +25,7 @@ from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse, json, raw
 
-from bot.access import is_local_request
+from bot.access import bearer_token, is_local_request, token_matches
 from bot.rasa_stores import STORE_HEALTH, GuardedRedisLockStore, GuardedSQLTrackerStore
 
 logger = logging.getLogger(__name__)
@@ -97,11 +96,9 @@ def webhook_channel(path: str) -> str | None:
     return None
 
 
-def token_ok(request: Request, token: str) -> bool:
-    """The API token as `?token=` or a bearer header, compared in constant time."""
-    header = request.headers.get("authorization", "")
-    given = request.args.get("token", "") or (header[7:] if header.lower().startswith("bearer ") else "")
-    return bool(given) and hmac.compare_digest(given, token)
+def given_token(request: Request) -> str:
+    """The token a request carries as `?token=` or as a bearer header (`bearer` in any case)."""
+    return request.args.get("token", "") or bearer_token(request.headers.get("authorization"), any_case=True)
 
 
 def tracker_store_state(agent: Any) -> dict[str, Any]:
@@ -177,7 +174,7 @@ def add_health_routes(app: Sanic, token: str) -> None:
 
     @app.get(METRICS_ROUTE)
     async def metrics(request: Request) -> HTTPResponse:
-        if not (is_local_request(request) or token_ok(request, token)):
+        if not (is_local_request(request) or token_matches(given_token(request), token)):
             return json({"error": "a valid token is required"}, status=401)
         return raw(generate_latest(METRICS.registry), content_type=CONTENT_TYPE_LATEST)
 

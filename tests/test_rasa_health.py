@@ -100,6 +100,10 @@ def test_the_routes_answer_health_and_count_webhook_messages(tmp_path):
         metrics = requests.get(f"{base}/metrics", timeout=10)
         forwarded = requests.get(f"{base}/metrics", headers={"X-Forwarded-For": "203.0.113.9"}, timeout=10)
         with_token = requests.get(f"{base}/metrics?token={TOKEN}", timeout=10)
+        headers = {"X-Forwarded-For": "203.0.113.9", "Authorization": f"bearer {TOKEN}"}
+        with_bearer = requests.get(f"{base}/metrics", headers=headers, timeout=10)
+        headers = {"X-Forwarded-For": "203.0.113.9", "Authorization": "Bearer wrong-token-0123456"}
+        wrong_bearer = requests.get(f"{base}/metrics", headers=headers, timeout=10)
     assert metrics.status_code == 200
     families = {family.name: family for family in text_string_to_metric_families(metrics.text)}
     assert METRICS.messages.labels("whatsapp", "2xx")._value.get() == before + 3
@@ -114,3 +118,4 @@ def test_the_routes_answer_health_and_count_webhook_messages(tmp_path):
     }
     assert forwarded.status_code == 401
     assert with_token.status_code == 200
+    assert with_bearer.status_code == 200 and wrong_bearer.status_code == 401

@@ -14,7 +14,6 @@ tracker store, lock store and event broker.
 from __future__ import annotations
 
 import asyncio
-import hmac
 import logging
 import time
 from pathlib import Path
@@ -22,6 +21,8 @@ from pathlib import Path
 from sanic import Sanic
 from sanic.request import Request
 from sanic.response import HTTPResponse, json
+
+from bot.access import token_matches
 
 SWAP_ROUTE = "/bot/model"
 logger = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ def add_swap_route(app: Sanic, token: str) -> None:
 
     @app.put(SWAP_ROUTE)
     async def swap_model(request: Request) -> HTTPResponse:
-        if not hmac.compare_digest(request.args.get("token", ""), token):
+        if not token_matches(request.args.get("token"), token):
             return json({"error": "a valid token is required"}, status=401)
         model_file = (request.json or {}).get("model_file") if _is_json(request) else None
         if not isinstance(model_file, str) or not Path(model_file).is_file():

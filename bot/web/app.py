@@ -21,7 +21,6 @@ Routes:
 from __future__ import annotations
 
 import asyncio
-import hmac
 import io
 from datetime import date
 from typing import Any
@@ -32,19 +31,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, raw, text
 from sanic.response import json as json_response
 
-from bot.access import is_local_request
+from bot.access import bearer_token, is_local_request, token_matches
 from bot.console import web as console
 from bot.settings import Settings
 from bot.web import metrics, simulator
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
-
-
-def bearer_token_ok(header: str | None, expected: str) -> bool:
-    """Whether an Authorization header carries exactly the expected bearer token."""
-    if not header or not header.startswith("Bearer "):
-        return False
-    return hmac.compare_digest(header.removeprefix("Bearer ").encode(), expected.encode())
 
 
 def ticket_filters(args: Any) -> dict[str, Any]:
@@ -114,14 +106,14 @@ def create_app(settings: Settings, name: str = "huurder_web") -> Sanic:
 
     @app.get("/metrics")
     async def prometheus_metrics(request: Request) -> HTTPResponse:
-        token_ok = bearer_token_ok(request.headers.get("authorization"), api_token)
+        token_ok = token_matches(bearer_token(request.headers.get("authorization")), api_token)
         if not (token_ok or is_local_request(request)):
             return json_response({"error": "a valid bearer token is required"}, status=401)
         return raw(await web_metrics.exposition(), content_type=CONTENT_TYPE_LATEST)
 
     @app.get("/api/tickets")
     async def tickets(request: Request) -> HTTPResponse:
-        if not bearer_token_ok(request.headers.get("authorization"), api_token):
+        if not token_matches(bearer_token(request.headers.get("authorization")), api_token):
             return json_response({"error": "a valid bearer token is required"}, status=401)
         try:
             filters = ticket_filters(request.args)

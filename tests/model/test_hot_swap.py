@@ -110,6 +110,18 @@ def test_bad_requests_are_refused_and_load_nothing(params, body, status):
     assert agent.model == "old.tar.gz" and agent.thread is None
 
 
+def test_the_token_counts_only_as_a_query_argument(model):
+    agent = SlowAgent(seconds=0)
+    with served(app_with(agent, "swap_bearer")) as port:
+        response = requests.put(
+            f"http://127.0.0.1:{port}{SWAP_ROUTE}",
+            headers={"Authorization": f"Bearer {TOKEN}"},
+            json={"model_file": str(model)},
+            timeout=10,
+        )
+    assert response.status_code == 401 and agent.thread is None
+
+
 def test_the_launcher_adds_the_route_to_the_app_rasa_configures():
     made = []
 

@@ -1,0 +1,60 @@
+"""The token check every protected route shares: a constant-time match, the bearer header read."""
+
+import pytest
+
+from bot.access import bearer_token, token_matches
+
+TOKEN = "the-right-token-123456"
+
+
+@pytest.mark.parametrize(
+    ("given", "ok"),
+    [
+        (TOKEN, True),
+        ("the-right-token-12345", False),
+        (TOKEN + "7", False),
+        ("", False),
+        (None, False),
+        ("the-right-tökén-123456", False),
+    ],
+)
+def test_token_matches_only_the_exact_token(given, ok):
+    assert token_matches(given, TOKEN) is ok
+
+
+def test_an_empty_token_never_matches():
+    assert token_matches("", "") is False
+
+
+@pytest.mark.parametrize(
+    ("header", "strict", "any_case"),
+    [
+        (f"Bearer {TOKEN}", TOKEN, TOKEN),
+        (f"bearer {TOKEN}", "", TOKEN),
+        (f"BEARER {TOKEN}", "", TOKEN),
+        ("Bearer ", "", ""),
+        (TOKEN, "", ""),
+        (f"Basic {TOKEN}", "", ""),
+        (f"Bearer{TOKEN}", "", ""),
+        ("", "", ""),
+        (None, "", ""),
+    ],
+)
+def test_bearer_token_takes_the_scheme_as_spelled_unless_any_case(header, strict, any_case):
+    assert bearer_token(header) == strict
+    assert bearer_token(header, any_case=True) == any_case
+
+
+@pytest.mark.parametrize(
+    ("header", "ok"),
+    [
+        (f"Bearer {TOKEN}", True),
+        ("Bearer the-right-token-12345", False),
+        (f"bearer {TOKEN}", False),
+        (TOKEN, False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_only_the_exact_bearer_token_is_accepted(header, ok):
+    assert token_matches(bearer_token(header), TOKEN) is ok
