@@ -7,13 +7,8 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 # heldout.yml was written apart from the training data; heldout_fresh.yml later, by a
@@ -297,31 +292,15 @@ def cmd_load_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-@contextmanager
-def _migrated_engine() -> Iterator[Engine | None]:
-    """An engine on the settings' database, or None (after saying so) if it is not migrated."""
-    from bot.db import create_engine_from_url, is_up_to_date
-
-    engine = create_engine_from_url(_settings().database_url)
-    try:
-        if not is_up_to_date(engine):
-            print("The database schema is not up to date: run `python -m bot db-upgrade`.", file=sys.stderr)
-            yield None
-        else:
-            yield engine
-    finally:
-        engine.dispose()
-
-
 def cmd_import_tenants(args: argparse.Namespace) -> int:
     """Import tenants from a CSV file (docs/import-tenants.md); any invalid row imports nothing."""
-    from bot.db import session_factory, transaction
+    from bot.db import migrated_engine, session_factory, transaction
     from bot.tenant_import import import_tenants
 
     if not Path(args.file).is_file():
         print(f"{args.file}: no such file", file=sys.stderr)
         return 1
-    with _migrated_engine() as engine:
+    with migrated_engine(_settings().database_url) as engine:
         if engine is None:
             return 1
         with transaction(session_factory(engine)) as session:
@@ -346,10 +325,10 @@ def _iso_date(text: str):
 
 def cmd_tickets(args: argparse.Namespace) -> int:
     """List tickets for the back office as a table, CSV or JSON lines (no names or phones)."""
-    from bot.db import session_factory
+    from bot.db import migrated_engine, session_factory
     from bot.ticket_export import export_tickets
 
-    with _migrated_engine() as engine:
+    with migrated_engine(_settings().database_url) as engine:
         if engine is None:
             return 1
         try:
@@ -373,9 +352,9 @@ def cmd_tickets(args: argparse.Namespace) -> int:
 def cmd_users(args: argparse.Namespace) -> int:
     """Manage console users: add (password asked, or read from stdin), list, disable."""
     from bot.console.users import UserError, add_user, disable_user, list_users
-    from bot.db import session_factory, transaction
+    from bot.db import migrated_engine, session_factory, transaction
 
-    with _migrated_engine() as engine:
+    with migrated_engine(_settings().database_url) as engine:
         if engine is None:
             return 1
         try:

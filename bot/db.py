@@ -12,6 +12,7 @@ lock up front, so concurrent writers queue on the busy timeout instead of failin
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -228,3 +229,20 @@ def is_up_to_date(engine: Engine) -> bool:
         current = set(MigrationContext.configure(connection).get_current_heads())
         heads = set(ScriptDirectory.from_config(_alembic_config(connection)).get_heads())
     return current == heads
+
+
+@contextmanager
+def migrated_engine(url: str) -> Iterator[Engine | None]:
+    """An engine on the database at `url`, or None (after saying so on stderr) if it is not migrated.
+
+    For commands: the engine is disposed of when the block ends.
+    """
+    engine = create_engine_from_url(url)
+    try:
+        if not is_up_to_date(engine):
+            print("The database schema is not up to date: run `python -m bot db-upgrade`.", file=sys.stderr)
+            yield None
+        else:
+            yield engine
+    finally:
+        engine.dispose()

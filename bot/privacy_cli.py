@@ -42,7 +42,7 @@ def add_command(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run retention or erasure with the settings' databases and print the summary."""
-    from bot.db import create_engine_from_url, is_up_to_date
+    from bot.db import migrated_engine
     from bot.privacy import open_tracker, run_erasure, run_retention
     from bot.settings import load_settings
 
@@ -50,36 +50,34 @@ def run(args: argparse.Namespace) -> int:
         print("python -m bot privacy erase: give a phone number or --conversation ID", file=sys.stderr)
         return 2
     settings = load_settings(PROJECT_DIR / ".env")
-    app_engine = create_engine_from_url(settings.database_url)
-    tracker_engine = open_tracker(settings.tracker_store_url)
-    try:
-        if not is_up_to_date(app_engine):
-            print("The database schema is not up to date: run `python -m bot db-upgrade`.", file=sys.stderr)
+    with migrated_engine(settings.database_url) as app_engine:
+        if app_engine is None:
             return 1
-        if tracker_engine is None:
-            print("No tracker store found: only the app database is processed.")
-        if args.action == "retention":
-            report = run_retention(
-                app_engine=app_engine,
-                tracker_engine=tracker_engine,
-                days=args.days or settings.retention_days,
-                dry_run=args.dry_run,
-            )
-        else:
-            report = run_erasure(
-                app_engine=app_engine,
-                tracker_engine=tracker_engine,
-                phone=args.phone,
-                conversation_id=args.conversation,
-                dry_run=args.dry_run,
-            )
-    except ValueError as error:
-        # The messages of bot.privacy never repeat the number or id they were given.
-        print(f"python -m bot privacy: {error}", file=sys.stderr)
-        return 1
-    finally:
-        app_engine.dispose()
-        if tracker_engine is not None:
-            tracker_engine.dispose()
+        tracker_engine = open_tracker(settings.tracker_store_url)
+        try:
+            if tracker_engine is None:
+                print("No tracker store found: only the app database is processed.")
+            if args.action == "retention":
+                report = run_retention(
+                    app_engine=app_engine,
+                    tracker_engine=tracker_engine,
+                    days=args.days or settings.retention_days,
+                    dry_run=args.dry_run,
+                )
+            else:
+                report = run_erasure(
+                    app_engine=app_engine,
+                    tracker_engine=tracker_engine,
+                    phone=args.phone,
+                    conversation_id=args.conversation,
+                    dry_run=args.dry_run,
+                )
+        except ValueError as error:
+            # The messages of bot.privacy never repeat the number or id they were given.
+            print(f"python -m bot privacy: {error}", file=sys.stderr)
+            return 1
+        finally:
+            if tracker_engine is not None:
+                tracker_engine.dispose()
     print("\n".join(report.lines()))
     return 0

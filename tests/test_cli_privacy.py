@@ -1,8 +1,6 @@
 """`python -m bot privacy` end to end: the RETENTION_DAYS setting, --days, --dry-run, argument checks."""
 
 import os
-import subprocess
-import sys
 import time
 
 import pytest
@@ -11,21 +9,10 @@ from sqlalchemy import create_engine, select
 from bot import cli
 from bot.db import migrate
 from bot.tracker_store import EVENTS
-from tests.conftest import PROJECT_DIR
+from tests.cli import run_bot
 from tests.rasa_tracker import save_tracker
 
 DAY = 24 * 3600
-
-
-def _privacy(env, *args):
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "privacy", *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def _senders(path) -> set[str]:
@@ -53,14 +40,14 @@ def test_retention_keeps_retention_days_unless_days_is_given(env, tmp_path):
         parse = {"text": "hallo", "intent": {"name": "greet", "confidence": 1.0}}
         event = {"event": "user", "text": "hallo", "timestamp": time.time() - age * DAY, "parse_data": parse}
         save_tracker(tracker, sender, [event])
-    dry = _privacy(env, "retention", "--dry-run")
+    dry = run_bot("privacy", "retention", "--dry-run", env=env)
     assert dry.returncode == 0, dry.stderr
     assert dry.stdout.startswith("Dry run") and "Retention: 1 conversation(s)" in dry.stdout
     assert _senders(tracker) == {"psid-forty-days", "psid-ten-days"}
-    done = _privacy(env, "retention")
+    done = run_bot("privacy", "retention", env=env)
     assert done.returncode == 0 and "Retention: 1 conversation(s)" in done.stdout
     assert _senders(tracker) == {"psid-ten-days"}
-    assert _privacy(env, "retention", "--days", "5").returncode == 0
+    assert run_bot("privacy", "retention", "--days", "5", env=env).returncode == 0
     assert _senders(tracker) == set()
 
 

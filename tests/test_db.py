@@ -164,6 +164,19 @@ def test_is_up_to_date_is_false_for_an_empty_database(tmp_path):
     engine.dispose()
 
 
+def test_migrated_engine_opens_a_migrated_database(tmp_path):
+    url = f"sqlite:///{tmp_path}/app.db"
+    db.migrate(url)
+    with db.migrated_engine(url) as engine:
+        assert engine is not None and db.is_up_to_date(engine)
+
+
+def test_migrated_engine_refuses_an_unmigrated_database(tmp_path, capsys):
+    with db.migrated_engine(f"sqlite:///{tmp_path}/empty.db") as engine:
+        assert engine is None
+    assert "python -m bot db-upgrade" in capsys.readouterr().err
+
+
 def _schema(engine) -> dict[str, dict[str, list]]:
     """Tables with their columns, indexes, foreign keys and checks, as the database reports them."""
     inspector = inspect(engine)

@@ -1,13 +1,11 @@
 """`python -m bot model list|rollback` against a models directory and a fake Rasa on 127.0.0.1."""
 
 import os
-import subprocess
-import sys
 
 import pytest
 
 from bot.model.store import ModelStore
-from tests.conftest import PROJECT_DIR
+from tests.cli import run_bot
 from tests.fakes.rasa import FakeRasa
 
 TOKEN = "cli-rasa-token-" + "c" * 16
@@ -39,14 +37,7 @@ def run(models, rasa, *args):
         "RASA_SERVERS": rasa.url,
         "RASA_AUTH_TOKEN": TOKEN,
     }
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "model", *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_bot("model", *args, env=env)
 
 
 def test_list_shows_the_served_model_and_the_history(models, rasa):

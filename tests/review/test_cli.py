@@ -3,11 +3,10 @@
 import json
 import os
 import shutil
-import subprocess
-import sys
 import time
 
 from bot.db import migrate
+from tests.cli import run_bot
 from tests.conftest import PROJECT_DIR
 from tests.rasa_tracker import save_tracker
 
@@ -15,16 +14,6 @@ from tests.rasa_tracker import save_tracker
 def _user(text, at):
     parse = {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3}, "entities": []}
     return {"event": "user", "text": text, "timestamp": at, "parse_data": parse}
-
-
-def _review(env, *args):
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "review", *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
 
 
 def test_list_label_and_ignore_from_the_command_line(tmp_path):
@@ -46,18 +35,18 @@ def test_list_label_and_ignore_from_the_command_line(tmp_path):
         "VAR_DIR": str(tmp_path),
         "NLU_DATA_DIR": str(tmp_path / "nlu"),
     }
-    listed = _review(env, "list")
+    listed = run_bot("review", "list", env=env)
     assert listed.returncode == 0, listed.stderr
     rows = [json.loads(line) for line in listed.stdout.splitlines()]
     assert [row["reasons"] for row in rows] == [["fallback"], ["fallback"]]
     hood = next(row for row in rows if "afzuigkap" in row["text"])
     assert "jan@example.com" not in hood["text"]
-    labelled = _review(env, "label", str(hood["event"]), "report_repair")
+    labelled = run_bot("review", "label", str(hood["event"]), "report_repair", env=env)
     assert labelled.returncode == 0 and labelled.stdout.startswith("labelled in ")
     assert "afzuigkap maakt een raar geluid" in (tmp_path / "nlu" / "repair.yml").read_text()
     assert "jan@example.com" not in (tmp_path / "nlu" / "repair.yml").read_text()
     other = next(row for row in rows if row["text"] == "hmmz")
-    assert _review(env, "ignore", str(other["event"])).returncode == 0
-    assert _review(env, "list").stdout == ""
-    refused = _review(env, "label", str(other["event"]), "report_repair")
+    assert run_bot("review", "ignore", str(other["event"]), env=env).returncode == 0
+    assert run_bot("review", "list", env=env).stdout == ""
+    refused = run_bot("review", "label", str(other["event"]), "report_repair", env=env)
     assert refused.returncode == 1 and "niet (meer) in de inbox" in refused.stderr
