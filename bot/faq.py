@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +26,9 @@ MAX_ANSWER_CHARS = 1500
 # Rasa's ResponseSelector warns at every FAQ prediction that the topic has no response in
 # the domain. Here that is by design: the answers are operator data, not domain responses.
 MISSING_RESPONSE_WARNING = r"Unable to fetch responses for faq/"
-# `- intent: faq/pets` in an NLU file, the topic quoted or not.
-NLU_FAQ_INTENT = re.compile(
-    rf"^\s*-\s*intent:\s*[\"']?{RETRIEVAL_INTENT}/(?P<topic>[^\s\"'#]+)[\"']?\s*(#.*)?$"
+# `- intent: faq/pets` in an NLU file (a retrieval intent and its topic), quoted or not.
+NLU_RETRIEVAL_INTENT = re.compile(
+    r"^\s*-\s*intent:\s*[\"']?(?P<intent>[\w-]+)/(?P<topic>[^\s\"'#]+)[\"']?\s*(#.*)?$"
 )
 
 
@@ -107,14 +107,21 @@ def load_faq_answers(path: Path = DEFAULT_FAQ_ANSWERS) -> FaqAnswers:
     return _load(path)[1]
 
 
+def nlu_retrieval_intents(nlu_dir: Path) -> Iterator[tuple[str, str, Path, int]]:
+    """Each `- intent: <intent>/<topic>` line of the NLU data: intent, topic, file and line."""
+    for path in sorted(nlu_dir.rglob("*.yml")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            match = NLU_RETRIEVAL_INTENT.match(line)
+            if match:
+                yield match["intent"], match["topic"], path, number
+
+
 def nlu_topics(nlu_dir: Path) -> dict[str, tuple[Path, int]]:
     """Each FAQ topic in the NLU data (`- intent: faq/<topic>`) with the file and line it first appears at."""
     topics: dict[str, tuple[Path, int]] = {}
-    for path in sorted(nlu_dir.rglob("*.yml")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            match = NLU_FAQ_INTENT.match(line)
-            if match:
-                topics.setdefault(match["topic"], (path, number))
+    for intent, topic, path, number in nlu_retrieval_intents(nlu_dir):
+        if intent == RETRIEVAL_INTENT:
+            topics.setdefault(topic, (path, number))
     return topics
 
 

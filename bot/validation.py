@@ -26,6 +26,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from bot.faq import nlu_retrieval_intents
 from bot.handoff.cues import CUE_INTENT
 from bot.model.build import CONFIG, DOMAIN, TrainingInputs
 
@@ -33,7 +34,6 @@ WARNING = re.compile(r"UserWarning: (?P<message>.*)")
 RETRIEVAL_DUPLICATE = re.compile(
     r"The following duplicated intents have been found across multiple domain files: (?P<names>.*)"
 )
-RETRIEVAL_INTENT = re.compile(r"^\s*-\s*intent:\s*(?P<name>[\w-]+)/[\w-]+\s*$", re.MULTILINE)
 ACTION_RESPONSE = re.compile(r"""["'](?P<name>utter_\w+)["']""")
 RETRIEVAL_ACTION_WITHOUT_RESPONSE = re.compile(
     r"Action '(?P<name>\w+)' is listed as a response action in the domain file, "
@@ -48,10 +48,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 def retrieval_intents(nlu_dir: Path) -> set[str]:
     """Names of the retrieval intents (`faq` for `faq/pets`) in the NLU data files."""
-    names: set[str] = set()
-    for path in sorted(nlu_dir.rglob("*.yml")):
-        names.update(match["name"] for match in RETRIEVAL_INTENT.finditer(path.read_text()))
-    return names
+    return {intent for intent, *_ in nlu_retrieval_intents(nlu_dir)}
 
 
 def form_questions(domain_dir: Path) -> set[str]:

@@ -10,6 +10,7 @@ from bot.faq import (
     MAX_ANSWER_CHARS,
     load_faq_answers,
     nlu_problems,
+    nlu_retrieval_intents,
     nlu_topics,
     selected_topic,
 )
@@ -129,6 +130,28 @@ def test_nlu_topics_are_read_with_the_file_and_line_they_first_appear_at(tmp_pat
             """,
     )
     assert nlu_topics(nlu_dir) == {"pets": (nlu_dir / "faq.yml", 3), "parking": (nlu_dir / "faq.yml", 6)}
+
+
+def test_nlu_retrieval_intents_are_every_intent_with_a_topic_line_by_line(tmp_path):
+    nlu_dir = _nlu_dir(
+        tmp_path,
+        faq="""\
+            nlu:
+            - intent: faq/pets
+              examples: |
+                - mag ik een hond
+            - intent: 'chitchat/ask_name'
+            - intent: report_repair
+            - intent: faq/pets
+            """,
+    )
+    path = nlu_dir / "faq.yml"
+    assert list(nlu_retrieval_intents(nlu_dir)) == [
+        ("faq", "pets", path, 2),
+        ("chitchat", "ask_name", path, 5),
+        ("faq", "pets", path, 7),
+    ]
+    assert nlu_topics(nlu_dir) == {"pets": (path, 2)}
 
 
 def test_a_topic_without_an_answer_and_an_answer_without_examples_are_both_reported(tmp_path):

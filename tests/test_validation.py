@@ -26,6 +26,12 @@ def test_retrieval_intents_are_read_from_the_nlu_files(tmp_path):
     assert retrieval_intents(tmp_path) == {"faq"}
 
 
+def test_every_retrieval_intent_is_read_not_only_faq(tmp_path):
+    (tmp_path / "chitchat.yml").write_text("nlu:\n- intent: chitchat/ask_name\n  examples: |\n    - wie?\n")
+    (tmp_path / "faq.yml").write_text("nlu:\n- intent: faq/pets\n  examples: |\n    - mag ik een hond\n")
+    assert retrieval_intents(tmp_path) == {"chitchat", "faq"}
+
+
 def test_the_project_has_the_faq_retrieval_intent():
     from tests.conftest import PROJECT_DIR
 
