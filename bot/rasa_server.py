@@ -5,8 +5,9 @@ command line it would be visible to every user in the process list; here it is r
 from `RASA_AUTH_TOKEN` (readable only by the process owner) and handed to Rasa in-process.
 It also adds `PUT /bot/model`, which swaps the model without pausing the server
 (bot/model/hot_swap.py), `/bot/health` and `/metrics` (bot/rasa_health.py); keeps Rasa from
-hiding a failing tracker store behind its memory fallback (bot/rasa_stores.py); and makes a
-failing action server end in an apology and a callback (bot/action_outage.py).
+hiding a failing tracker store behind its memory fallback (bot/rasa_stores.py); makes a
+failing action server end in an apology and a callback (bot/action_outage.py); and checks the
+action server's answers on a validator built once (bot/action_response.py).
 """
 
 from __future__ import annotations
@@ -78,6 +79,9 @@ def main() -> None:
 
     rasa.core.run.configure_app = with_our_routes(rasa.core.run.configure_app, os.environ[TOKEN_VARIABLE])
     install_guards()
+    from bot.action_response import install_cached_response_validation
+
+    install_cached_response_validation()
     from bot.faq import ignore_missing_response_warning
 
     # The FAQ topics have no domain responses by design (data/faq_answers.yml holds the
