@@ -62,6 +62,39 @@ def test_a_conversation_round_trips_through_a_sqlite_file(tmp_path):
     assert texts(again) == ["mijn plafond lekt", "Wat vervelend! Waar lekt het?"]
 
 
+class CollectingBroker:
+    """An event broker that keeps what is published, as Rasa's pika broker would send it."""
+
+    def __init__(self) -> None:
+        self.published: list[dict] = []
+
+    def publish(self, event: dict) -> None:
+        self.published.append(event)
+
+
+def test_each_saved_event_is_published_once_in_order_without_reading_the_conversation_back(tmp_path):
+    broker = CollectingBroker()
+    store = GuardedSQLTrackerStore(
+        domain=DOMAIN, url=f"sqlite:///{tmp_path / 'tracker.db'}", event_broker=broker
+    )
+    tracker = conversation("whatsapp:+31612345001")
+    asyncio.run(store.save(tracker))
+
+    async def no_read_back(sender_id):
+        raise AssertionError("save read the conversation back")
+
+    store.retrieve = no_read_back
+    tracker.update(UserUttered("in de badkamer", {"name": "inform"}))
+    tracker.update(BotUttered("Komt het water door het plafond?"))
+    asyncio.run(store.save(tracker))
+    asyncio.run(store.save(tracker))  # nothing new: nothing published
+
+    stored = asyncio.run(store_on(f"sqlite:///{tmp_path / 'tracker.db'}").retrieve("whatsapp:+31612345001"))
+    assert [event["event"] for event in broker.published] == [event.type_name for event in stored.events]
+    assert [event.get("text") for event in broker.published if event.get("text")] == texts(stored)
+    assert {event["sender_id"] for event in broker.published} == {"whatsapp:+31612345001"}
+
+
 def test_rasa_does_not_wrap_the_guarded_store_in_its_memory_fallback(tmp_path):
     create = without_memory_fallback(Agent._create_tracker_store)
     guarded = store_on(f"sqlite:///{tmp_path / 'tracker.db'}")
