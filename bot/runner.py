@@ -109,7 +109,7 @@ def rasa_replicas(settings: Settings, model: Path, endpoints: Path) -> list[Serv
 def load_balancer(settings: Settings) -> Service:
     """The nginx service on RASA_PORT in front of the replicas (bot/deploy/nginx.py)."""
     command = nginx_command(nginx_dir(settings))
-    return Service(name="nginx", command=command, health_url=f"{settings.rasa_url}/")
+    return Service(name="nginx", command=command, health_url=f"{settings.local_rasa_url}/")
 
 
 def endpoints_file(settings: Settings) -> Path:
@@ -158,6 +158,7 @@ def stack_services(settings: Settings, model: Path) -> list[Service]:
             # The console resumes handed-back conversations through Rasa's HTTP API.
             "RASA_AUTH_TOKEN": settings.rasa_auth_token.get_secret_value(),
             "RASA_PORT": str(settings.rasa_port),
+            "RASA_BASE_URL": settings.rasa_base_url,
             "VAR_DIR": str(settings.var_dir),
             "DATA_DIR": str(settings.operator_data_dir),
             # The console's transcripts and the review inbox read Rasa's tracker store.

@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     # The Rasa servers a promoted model is loaded into, comma-separated base URLs.
     # Empty: the one this stack runs (http://HOST:RASA_PORT).
     rasa_servers: str = ""
+    # Where the web app (hand-back) and `bot chat` reach Rasa's HTTP API when Rasa runs on
+    # another host (the load balancer in front of the replicas), without a trailing slash.
+    # Empty: http://HOST:RASA_PORT, this stack's own.
+    rasa_base_url: str = ""
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # AVG retention (`python -m bot privacy retention`): conversations without activity for this
     # many days are deleted, with what the app database keeps of them (see `bot.privacy`).
@@ -133,6 +137,12 @@ class Settings(BaseSettings):
 
     @property
     def rasa_url(self) -> str:
+        """Rasa's HTTP API for the other processes: RASA_BASE_URL, else this stack's own."""
+        return (self.rasa_base_url or self.local_rasa_url).rstrip("/")
+
+    @property
+    def local_rasa_url(self) -> str:
+        """Where this stack's own Rasa (or nginx in front of its replicas) listens."""
         return f"http://{self.host}:{self.rasa_port}"
 
     @property
@@ -150,8 +160,8 @@ class Settings(BaseSettings):
 
     @property
     def public_url(self) -> str:
-        """Where webhooks are reached from outside: PUBLIC_BASE_URL, else the Rasa server itself."""
-        return (self.public_base_url or self.rasa_url).rstrip("/")
+        """Where webhooks are reached from outside: PUBLIC_BASE_URL, else this stack's Rasa itself."""
+        return (self.public_base_url or self.local_rasa_url).rstrip("/")
 
     @property
     def whatsapp_is_local(self) -> bool:

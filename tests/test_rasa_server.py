@@ -34,3 +34,16 @@ def test_rasa_and_the_web_app_get_the_same_channel_settings_from_the_supervisor(
         assert services[name].env["PUBLIC_BASE_URL"] == "https://bot.example"
         assert services[name].env["RASA_PORT"] == str(settings.rasa_port)
         assert "twilio-token-from-the-supervisor" not in " ".join(services[name].command)
+
+
+def test_the_web_app_reaches_rasa_where_rasa_base_url_says_and_nginx_stays_local(tmp_path):
+    settings = load_settings(
+        env_file=None,
+        rasa_base_url="http://rasa-lb.internal:5005",
+        rasa_replicas=2,
+        lock_store_url="redis://127.0.0.1:6379/1",
+        tracker_store_url="postgresql://postgres@127.0.0.1:5432/test",
+    )
+    services = {s.name: s for s in stack_services(settings, tmp_path / "model.tar.gz")}
+    assert services["web"].env["RASA_BASE_URL"] == "http://rasa-lb.internal:5005"
+    assert services["nginx"].health_url == f"http://127.0.0.1:{settings.rasa_port}/"

@@ -37,6 +37,17 @@ def test_environment_variables_win_over_the_env_file(tmp_path, monkeypatch):
     assert load_settings(env_file=env_file).rasa_port == 7005
 
 
+def test_rasa_is_this_stacks_own_unless_rasa_base_url_says_otherwise(tmp_path):
+    local = load_settings(env_file=None)
+    assert local.rasa_url == local.public_url == "http://127.0.0.1:5005"
+    env_file = tmp_path / ".env"
+    env_file.write_text("RASA_BASE_URL=http://rasa-lb.internal:5005/\n")
+    remote = load_settings(env_file=env_file)
+    assert remote.rasa_url == "http://rasa-lb.internal:5005"
+    # Twilio still reaches this stack itself unless PUBLIC_BASE_URL says otherwise.
+    assert remote.public_url == remote.local_rasa_url == "http://127.0.0.1:5005"
+
+
 REAL_TOKENS = {"rasa_auth_token": "x" * 40, "web_api_token": "y" * 40, "twilio_auth_token": "z" * 32}
 
 
