@@ -167,6 +167,16 @@ def claim_due(
     return messages
 
 
+def release_claims(session: Session, *, message_ids: list[int], now: datetime) -> int:
+    """Hand claimed messages that were not tried back to the queue, due at once; how many."""
+    query = select(OutboxMessage).where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == "pending")
+    released = list(session.scalars(query))
+    for message in released:
+        message.next_attempt_at = now
+    session.flush()
+    return len(released)
+
+
 def mark_sent(
     session: Session, *, message: OutboxMessage, now: datetime | None = None, provider_id: str | None = None
 ) -> None:

@@ -1,10 +1,12 @@
 """Deliver the outbox: claim what is due, send it outside any transaction, record the outcome.
 
 Runs as a background task of the web app (`delivery_loop`); several can run side by side
-(claims keep them apart). A failure on 429, 5xx or the network is retried with back-off
-(`bot.outbox.BACKOFF_SECONDS`), nothing is lost while the channel is down. WhatsApp's
-24-hour rule is kept here: to someone who has not written in 24 hours only an approved
-template may be sent, else the message is refused with a logged reason.
+(claims keep them apart, and a round that runs long hands back what it has not tried before
+its claim runs out, so no other loop sends a message twice). A failure on 429, 5xx or the
+network is retried with back-off (`bot.outbox.BACKOFF_SECONDS`), nothing is lost while the
+channel is down. WhatsApp's 24-hour rule is kept here: to someone who has not written in
+24 hours only an approved template may be sent, else the message is refused with a logged
+reason.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -21,7 +25,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.channels.inbound import last_message_at
 from bot.channels.twilio_api import DeliveryError, Template, TwilioWhatsApp
 from bot.db import error_kind, transaction, utcnow
-from bot.outbox import OutboxMessage, claim_due, mark_failed, mark_sent
+from bot.outbox import CLAIM_SECONDS, OutboxMessage, claim_due, mark_failed, mark_sent, release_claims
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -30,6 +34,9 @@ WHATSAPP_WINDOW = timedelta(hours=24)
 POLL_SECONDS = 0.2
 # After a failed round (the database is away): not five errors a second in the log.
 ERROR_PAUSE = 5.0
+# A round starts no send later than this before its claim runs out: one send takes at most
+# the HTTP timeout (10 s) of the Twilio and Meta clients.
+CLAIM_MARGIN_SECONDS = 30.0
 PHONE_LIKE = re.compile(r"\+?\d[\d\s-]{5,}\d")
 
 
@@ -130,23 +137,37 @@ class DeliveryRound:
     """How many messages one round claimed, sent and failed to send."""
 
     claimed: int = 0
+    # Claimed but not tried: the round ran long, they are due again at once.
+    released: int = 0
     sent: int = 0
     failed: int = 0
 
 
 def deliver_due(
-    sessions: sessionmaker, senders: dict[str, Sender], now: datetime | None = None
+    sessions: sessionmaker,
+    senders: dict[str, Sender],
+    now: datetime | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> DeliveryRound:
-    """One round: claim due messages, send each, record each outcome in its own transaction."""
+    """One round: claim due messages, send each, record each outcome in its own transaction.
+
+    Sends stop in time for the claim: what is left is handed back for the next round.
+    """
     now = now or utcnow()
+    send_until = clock() + CLAIM_SECONDS - CLAIM_MARGIN_SECONDS
     with transaction(sessions) as session:
         claimed = claim_due(session, channels=tuple(senders), now=now)
         batch = [
             Outgoing.of(message, last_message_at(session, channel=message.channel, sender=message.recipient))
             for message in claimed
         ]
-    sent = failed = 0
-    for message in batch:
+    sent = failed = released = 0
+    for index, message in enumerate(batch):
+        if clock() > send_until:
+            with transaction(sessions) as session:
+                released = release_claims(session, message_ids=[m.id for m in batch[index:]], now=now)
+            logger.warning("outbox round ran long: %d message(s) handed back for the next round", released)
+            break
         try:
             provider_id = senders[message.channel].send(message, now)
         except DeliveryError as error:
@@ -169,7 +190,7 @@ def deliver_due(
                 mark_sent(
                     session, message=session.get(OutboxMessage, message.id), provider_id=provider_id, now=now
                 )
-    return DeliveryRound(claimed=len(batch), sent=sent, failed=failed)
+    return DeliveryRound(claimed=len(batch), sent=sent, failed=failed, released=released)
 
 
 def redact(text: str) -> str:

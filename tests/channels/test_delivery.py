@@ -180,6 +180,40 @@ def test_two_senders_never_send_the_same_message(db_session_factory, fake):
     ]
 
 
+class SlowSender:
+    """A sender whose every send takes 50 s of the round's clock; it records what it sent."""
+
+    def __init__(self) -> None:
+        self.now, self.sent = 0.0, []
+
+    def clock(self) -> float:
+        return self.now
+
+    def send(self, message, now) -> str:
+        self.now += 50
+        self.sent.append(message.text)
+        return f"SM-{message.id}"
+
+
+def test_a_round_that_runs_long_hands_back_what_it_did_not_try_before_its_claim_runs_out(db_session_factory):
+    _tenant_wrote(db_session_factory)
+    for n in range(6):
+        _queue_reply(db_session_factory, {"text": f"Bericht {n}"})
+    slow = SlowSender()
+    first = deliver_due(db_session_factory, {"whatsapp": slow}, now=NOW, clock=slow.clock)
+    # 120 s claim, no send started after 90 s: two sends (0 s and 50 s), then 100 s is too late.
+    assert (first.claimed, first.sent, first.released) == (6, 2, 4)
+    handed_back = [m for m in _rows(db_session_factory) if m.status == "pending"]
+    assert len(handed_back) == 4 and all(m.next_attempt_at <= NOW for m in handed_back)
+    # Another loop may take them at once, well before the first claim would have run out.
+    other = SlowSender()
+    second = deliver_due(
+        db_session_factory, {"whatsapp": other}, now=NOW + timedelta(seconds=1), clock=other.clock
+    )
+    assert second.sent == 2 and second.released == 2
+    assert sorted(slow.sent + other.sent) == [f"Bericht {n}" for n in range(4)]
+
+
 def test_delivery_statuses_are_stored_and_a_late_delivered_does_not_undo_read(db_session_factory, fake):
     _tenant_wrote(db_session_factory)
     _queue_reply(db_session_factory, {"text": "Hallo"})
