@@ -31,13 +31,10 @@ def token_matches(given: str | None, expected: str) -> bool:
     return bool(given) and hmac.compare_digest(given.encode(), expected.encode())
 
 
-def bearer_token(header: str | None, *, any_case: bool = False) -> str:
+def bearer_token(header: str | None) -> str:
     """The token of an `Authorization: Bearer <token>` header, or "" without one.
 
-    Only the scheme spelled `Bearer` counts, unless `any_case` (then `bearer`, `BEARER` too).
+    The scheme is read in any case (`bearer`, `BEARER`), as HTTP says of auth schemes.
     """
     header = header or ""
-    scheme = header[:7]
-    if scheme == "Bearer " or (any_case and scheme.lower() == "bearer "):
-        return header[7:]
-    return ""
+    return header[7:] if header[:7].lower() == "bearer " else ""

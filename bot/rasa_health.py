@@ -97,8 +97,8 @@ def webhook_channel(path: str) -> str | None:
 
 
 def given_token(request: Request) -> str:
-    """The token a request carries as `?token=` or as a bearer header (`bearer` in any case)."""
-    return request.args.get("token", "") or bearer_token(request.headers.get("authorization"), any_case=True)
+    """The token a request carries as `?token=` or as a bearer header."""
+    return request.args.get("token", "") or bearer_token(request.headers.get("authorization"))
 
 
 def tracker_store_state(agent: Any) -> dict[str, Any]:
