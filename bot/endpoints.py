@@ -7,8 +7,9 @@ The file holds only `${VARIABLE}` references and the choice of stores, never a s
   TRACKER_STORE_URL, a SQLite file by default, PostgreSQL in production.
 - Lock store: Redis (`GuardedRedisLockStore`) when LOCK_STORE_URL is set, else Rasa's lock
   inside the one process.
-- Event broker: RabbitMQ through Rasa's pika broker when EVENT_BROKER_URL is set, so every
-  conversation event reaches the corporation's analytics; else none. Rasa's broker logs
+- Event broker: RabbitMQ through Rasa's pika broker (`GuardedPikaEventBroker`,
+  bot/rasa_broker.py) when EVENT_BROKER_URL is set, so every conversation event reaches the
+  corporation's analytics; else none. Rasa's broker logs
   the host it connects to, so it gets host, port, user and password apart, never the URL.
 """
 
@@ -24,6 +25,7 @@ from bot.settings import Settings
 
 TRACKER_STORE_CLASS = "bot.rasa_stores.GuardedSQLTrackerStore"
 LOCK_STORE_CLASS = "bot.rasa_stores.GuardedRedisLockStore"
+EVENT_BROKER_CLASS = "bot.rasa_broker.GuardedPikaEventBroker"
 AMQP_DEFAULT_PORT = 5672
 
 
@@ -41,7 +43,7 @@ def endpoints_config(settings: Settings) -> dict[str, Any]:
         config["lock_store"] = {"type": LOCK_STORE_CLASS, "url": "${LOCK_STORE_URL}"}
     if settings.event_broker_url:
         config["event_broker"] = {
-            "type": "pika",
+            "type": EVENT_BROKER_CLASS,
             "url": "${EVENT_BROKER_HOST}",
             "port": "${EVENT_BROKER_PORT}",
             "username": "${EVENT_BROKER_USERNAME}",

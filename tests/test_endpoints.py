@@ -40,7 +40,7 @@ def test_the_production_profile_uses_postgresql_redis_and_rabbitmq(tmp_path, mon
     assert endpoints.lock_store.type == "bot.rasa_stores.GuardedRedisLockStore"
     assert endpoints.lock_store.url == PRODUCTION["lock_store_url"]
     broker = endpoints.event_broker
-    assert broker.type == "pika"
+    assert broker.type == "bot.rasa_broker.GuardedPikaEventBroker"
     assert broker.url == "mq.internal"
     assert broker.kwargs["username"] == "events"
     assert broker.kwargs["password"] == "mq-secret"
